@@ -1,0 +1,374 @@
+"""Load and validate the problem catalogue: TOML files under ``problems/``.
+
+Every problem is checked when it is loaded; a broken file raises CatalogueError naming the
+file, the key (``parts[3].grading.points``), what is wrong and how to fix it.  The format is
+documented in ``problems/README.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from symcheck.catalogue._model import (
+    ASK_KINDS,
+    GRADING_RULES,
+    Ask,
+    Grading,
+    KeyClaim,
+    KeyStep,
+    Part,
+    Section,
+)
+from symcheck.errors import CatalogueError, ExpressionError, ShapeError, SymcheckError
+from symcheck.tolerances import TOLERANCES
+
+__all__ = ["Catalogue", "load_catalogue", "load_file", "default_catalogue_dir"]
+
+_ID = re.compile(r"^[0-9]+[a-z]?(\.[A-Za-z0-9_]+)+$")
+_ASSUMPTION = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*) (?P<kind>symmetric|invertible|positive definite|orthogonal"
+    r"|> 0|>= 0)$")
+_NUMERIC_KINDS = {"number", "table_value"}
+_SYMBOLIC_KINDS = {"derivative", "closed_form", "matrix_gradient"}
+_MANUAL_KINDS = {"explanation", "code"}
+
+
+class _Reader:
+    """Read typed values out of one TOML table, with errors that name the file and key."""
+
+    def __init__(self, source: str, table: Mapping[str, Any], path: str):
+        self.source, self.table, self.path = source, table, path
+
+    def error(self, key: str | None, what: str, fix: str) -> CatalogueError:
+        where = f"{self.source}: {self.path}.{key}" if key else f"{self.source}: {self.path}"
+        return CatalogueError(what, where=where.replace(": .", ": "), fix=fix)
+
+    def check_keys(self, allowed: Iterable[str]) -> None:
+        allowed = set(allowed)
+        for key in self.table:
+            if key not in allowed:
+                import difflib
+
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else \
+                    f"allowed keys are {', '.join(sorted(allowed))}"
+                raise self.error(key, "unknown key", hint)
+
+    def get(self, key: str, kind: type | tuple, *, required: bool = False, default=None):
+        if key not in self.table:
+            if required:
+                raise self.error(key, "is missing", f"add {key} = ... (see problems/README.md)")
+            return default
+        value = self.table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            names = " or ".join(k.__name__ for k in kinds)
+            raise self.error(key, f"must be a {names}, got {type(value).__name__} {value!r}",
+                             f"write {key} as a {names}")
+        return value
+
+    def sub(self, key: str, *, required: bool = False) -> "_Reader":
+        table = self.get(key, dict, required=required, default={})
+        return _Reader(self.source, table, f"{self.path}.{key}")
+
+
+def _read_symbols(reader: _Reader) -> dict[str, tuple]:
+    table = reader.get("symbols", dict, default={})
+    symbols = {}
+    for name, shape in table.items():
+        if not isinstance(shape, list) or len(shape) not in (0, 2) or not all(
+                isinstance(d, (int, str)) and not isinstance(d, bool) for d in shape):
+            raise reader.error(f"symbols.{name}", f"shape {shape!r} is not [rows, cols] or []",
+                               'write e.g. X = ["n", "m"], x = ["m", 1], or lambda = [] for a scalar')
+        for d in shape:
+            if isinstance(d, int) and d < 1 or isinstance(d, str) and not re.match(r"^[A-Za-z]\w*$", d):
+                raise reader.error(f"symbols.{name}", f"dimension {d!r} is not a positive integer "
+                                   "or a size name", 'use sizes like 3 or "n"')
+        symbols[name] = tuple(shape)
+    return symbols
+
+
+def _read_steps(reader: _Reader, key: str) -> tuple[KeyStep, ...]:
+    steps = reader.get(key, list, default=[])
+    out = []
+    for i, raw in enumerate(steps):
+        if not isinstance(raw, dict):
+            raise reader.error(f"{key}[{i}]", "must be a table", 'write { latex = "...", expr = "..." }')
+        step = _Reader(reader.source, raw, f"{reader.path}.{key}[{i}]")
+        step.check_keys({"latex", "expr", "value", "lhs", "rhs", "note"})
+        value = step.get("value", (float, str))
+        value_text = value if isinstance(value, str) else None
+        out.append(KeyStep(
+            latex=step.get("latex", str, required=True), expr=step.get("expr", str),
+            value=_number(step, "value", value), value_text=value_text,
+            lhs=step.get("lhs", str), rhs=step.get("rhs", str), note=step.get("note", str)))
+    return tuple(out)
+
+
+def _number(reader: _Reader, key: str, value):
+    """Numbers may be written as strings to keep every printed digit ("-0.42614473734")."""
+    if value is None or isinstance(value, float):
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        raise reader.error(key, f"{value!r} is not a number",
+                           'write a number, e.g. value = "-0.42614473734"') from None
+
+
+def _read_key(reader: _Reader) -> KeyClaim:
+    key = reader.sub("key")
+    key.check_keys({"latex", "answer", "value", "steps", "note"})
+    value = key.get("value", (float, str))
+    return KeyClaim(latex=key.get("latex", str), answer=key.get("answer", str),
+                    value=_number(key, "value", value),
+                    value_text=value if isinstance(value, str) else None,
+                    steps=_read_steps(key, "steps"), note=key.get("note", str))
+
+
+def _read_ask(reader: _Reader) -> Ask:
+    ask = reader.sub("ask", required=True)
+    ask.check_keys({"kind", "function", "wrt", "order", "definitions", "solve", "model",
+                    "quantity", "decimals", "conventions"})
+    kind = ask.get("kind", str, required=True)
+    if kind not in ASK_KINDS:
+        raise ask.error("kind", f"{kind!r} is not a kind of question",
+                        f"use one of {', '.join(ASK_KINDS)}")
+    order = ask.get("order", int, default=1)
+    if order not in (1, 2):
+        raise ask.error("order", f"order {order} is not supported", "use 1 or 2")
+    definitions = ask.get("definitions", list, default=[])
+    pairs = []
+    for i, item in enumerate(definitions):
+        if not (isinstance(item, list) and len(item) == 2 and all(isinstance(s, str) for s in item)):
+            raise ask.error(f"definitions[{i}]", f"{item!r} is not a [name, expression] pair",
+                            'write definitions = [["H", "sigmoid(X*W_h)"], ...]')
+        pairs.append((item[0], item[1]))
+    result = Ask(kind=kind, function=ask.get("function", str), wrt=ask.get("wrt", str), order=order,
+                 definitions=tuple(pairs), solve=ask.get("solve", str), model=ask.get("model", str),
+                 quantity=ask.get("quantity", str), decimals=ask.get("decimals", int),
+                 conventions=ask.get("conventions", dict, default={}))
+    if kind in _SYMBOLIC_KINDS:
+        for field_name in ("function", "wrt"):
+            if getattr(result, field_name) is None:
+                raise ask.error(field_name, f"is missing, and a {kind} question needs it",
+                                f"add {field_name} = ... (see problems/README.md)")
+    if kind in _NUMERIC_KINDS and (result.model is None or result.quantity is None):
+        raise ask.error("model" if result.model is None else "quantity",
+                        f"is missing, and a {kind} question needs model and quantity",
+                        'add model = "net221" and quantity = "a3", for example')
+    if kind == "table_value" and result.decimals is None:
+        raise ask.error("decimals", "is missing, and a table value needs it", "add decimals = 2")
+    return result
+
+
+def _read_grading(reader: _Reader, kind: str) -> Grading:
+    grading = reader.sub("grading", required=True)
+    grading.check_keys({"rule", "tolerance", "points"})
+    rule = grading.get("rule", str, required=True)
+    if rule not in GRADING_RULES:
+        raise grading.error("rule", f"{rule!r} is not a grading rule",
+                            f"use one of {', '.join(GRADING_RULES)}")
+    tolerance = grading.get("tolerance", str, default="symbolic" if rule == "symbolic" else "numeric_full")
+    if tolerance not in TOLERANCES:
+        raise grading.error("tolerance", f"{tolerance!r} is not a known tolerance",
+                            f"use one of {', '.join(sorted(TOLERANCES))} (symcheck/tolerances.py)")
+    points = grading.get("points", float, required=True)
+    if points < 0:
+        raise grading.error("points", f"points = {points} is negative", "use 0 or more points")
+    if (kind in _MANUAL_KINDS) != (rule == "manual"):
+        raise grading.error("rule", f"rule {rule!r} does not suit a question of kind {kind!r}",
+                            "use rule = \"manual\" exactly for explanation and code questions")
+    return Grading(rule=rule, tolerance=tolerance, points=points)
+
+
+def _read_part(source: str, raw: Mapping[str, Any], index: int, section: str,
+               defaults: Mapping[str, Any]) -> Part:
+    merged = {**defaults, **raw}
+    if "symbols" in defaults and "symbols" in raw:
+        merged["symbols"] = {**defaults["symbols"], **raw["symbols"]}
+    reader = _Reader(source, merged, f"parts[{index}]")
+    reader.check_keys({"id", "title", "statement", "symbols", "assumptions", "ask", "grading",
+                       "key", "as_written", "context"})
+    part_id = reader.get("id", str, required=True)
+    reader.path = f"parts[{index}] (id {part_id})"
+    if not _ID.match(part_id):
+        raise reader.error("id", f"{part_id!r} is not a part id",
+                           "ids are dotted, starting with the section number, e.g. 1.5.first")
+    if not part_id.startswith(section + ".") and not part_id.startswith(section):
+        raise reader.error("id", f"{part_id!r} does not belong to section {section}",
+                           f"start the id with {section}.")
+    assumptions = reader.get("assumptions", list, default=[])
+    for i, text in enumerate(assumptions):
+        if not isinstance(text, str) or not _ASSUMPTION.match(text):
+            raise reader.error(f"assumptions[{i}]", f"{text!r} is not an assumption symcheck knows",
+                               'write "M symmetric", "X invertible", "A positive definite", '
+                               '"Q orthogonal" or "lambda > 0"')
+    ask = _read_ask(reader)
+    part = Part(id=part_id, section=section, title=reader.get("title", str, required=True),
+                statement=reader.get("statement", str, required=True), ask=ask,
+                grading=_read_grading(reader, ask.kind), key=_read_key(reader),
+                symbols=_read_symbols(reader), assumptions=tuple(assumptions),
+                as_written=reader.get("as_written", dict, default={}),
+                context=reader.get("context", dict, default={}), source=source)
+    _check_expressions(part, reader)
+    return part
+
+
+def _check_expressions(part: Part, reader: _Reader) -> None:
+    """Parse the part's own formulas now, so a typo is found when the file loads.
+
+    The key's formulas are parsed too, but only for *language* errors (unknown names, syntax):
+    a shape error in the key is a finding about the key, reported by grading, not a broken file.
+    """
+    from symcheck.expr import parse
+
+    for name in [a.split()[0] for a in part.assumptions]:
+        if name not in part.symbols:
+            raise reader.error("assumptions", f"the assumption names {name!r}, which is not a symbol "
+                               "of this part", f"declare {name} under symbols, or fix the name")
+    try:
+        namespace = part.namespace()
+        if part.ask.function is not None:
+            part.function_expr()
+    except SymcheckError as err:
+        raise reader.error("ask", str(err), "fix the formula (see problems/README.md for the "
+                           "expression language)") from None
+    if part.ask.wrt is not None and part.ask.wrt not in namespace:
+        raise reader.error("ask.wrt", f"{part.ask.wrt!r} is not a symbol of this part",
+                           f"use one of {', '.join(part.symbols)}")
+    texts = [("key.answer", part.key.answer)]
+    for i, step in enumerate(part.key.steps):
+        texts += [(f"key.steps[{i}].{k}", getattr(step, k)) for k in ("expr", "lhs", "rhs")]
+    for key, text in texts:
+        if text is None:
+            continue
+        try:
+            parse(text, namespace, where=f"{part.source}: {part.id}.{key}")
+        except ShapeError:
+            continue  # a finding about the key, not a broken file
+        except ExpressionError as err:
+            raise reader.error(key, str(err), "transcribe the key's formula in the expression "
+                               "language (see problems/README.md)") from None
+
+
+def load_file(path: Path | str, *, source: str | None = None) -> Section:
+    """Load and validate one catalogue file; raise CatalogueError naming file and key."""
+    path = Path(path)
+    source = source or path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogueError(f"cannot read the file ({exc.strerror})", where=source,
+                             fix="check the path and permissions") from None
+    return _load_text(text, source)
+
+
+def _load_text(text: str, source: str) -> Section:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"this is not valid TOML ({exc})", where=source,
+                             fix="check quotes, brackets and '=' signs; LaTeX is safest in '''literal''' strings") from None
+    top = _Reader(source, data, "")
+    top.check_keys({"section", "defaults", "parts"})
+    head = top.sub("section", required=True)
+    head.check_keys({"number", "title", "points", "note"})
+    number = head.get("number", str, required=True)
+    defaults = top.get("defaults", dict, default={})
+    raw_parts = top.get("parts", list, required=True)
+    if not raw_parts:
+        raise top.error("parts", "is empty", "add at least one [[parts]] table")
+    parts = tuple(_read_part(source, raw if isinstance(raw, dict) else {"id": raw}, i, number, defaults)
+                  for i, raw in enumerate(raw_parts))
+    return Section(number=number, title=head.get("title", str, required=True),
+                   points=head.get("points", float, required=True), source=source, parts=parts)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All sections of the homework, with parts looked up by id."""
+
+    sections: tuple[Section, ...]
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """Every part, in catalogue order."""
+        return tuple(p for s in self.sections for p in s.parts)
+
+    def part(self, part_id: str) -> Part:
+        """Return the part called ``part_id``; raise UsageError with close matches."""
+        for p in self.parts:
+            if p.id == part_id:
+                return p
+        import difflib
+
+        from symcheck.errors import UsageError
+
+        close = difflib.get_close_matches(part_id, [p.id for p in self.parts], n=3)
+        raise UsageError(f"there is no part {part_id!r}", where="PART",
+                         fix=(f"did you mean {' or '.join(close)}? " if close else "")
+                         + "run 'symcheck list' to see every id")
+
+    def select(self, patterns: Iterable[str] = ()) -> tuple[Part, ...]:
+        """Return the parts whose id equals a pattern or starts with ``pattern.``; all if none."""
+        patterns = list(patterns)
+        if not patterns:
+            return self.parts
+        chosen = []
+        for pattern in patterns:
+            hits = [p for p in self.parts if p.id == pattern or p.id.startswith(pattern + ".")]
+            if not hits:
+                self.part(pattern)  # raises with suggestions
+            chosen += [p for p in hits if p not in chosen]
+        return tuple(chosen)
+
+
+def default_catalogue_dir() -> Path:
+    """Return the folder of the shipped catalogue.
+
+    An installed symcheck carries it as the package ``symcheck.problems``; in a source
+    checkout it is the top-level ``problems/`` folder beside ``symcheck/``.
+    """
+    try:
+        shipped = resources.files("symcheck.problems")
+        if shipped.is_dir():
+            return Path(str(shipped))
+    except ModuleNotFoundError:
+        pass
+    checkout = Path(__file__).resolve().parents[2] / "problems"
+    if checkout.is_dir():
+        return checkout
+    raise CatalogueError("the problem catalogue is not installed", where="symcheck.problems",
+                         fix="reinstall symcheck with 'pip install .' from the project folder")
+
+
+def load_catalogue(directory: Path | str | None = None) -> Catalogue:
+    """Load every ``*.toml`` file of the catalogue folder (default: the shipped one).
+
+    >>> cat = load_catalogue()
+    >>> cat.part("1.5.first").ask.wrt
+    'X'
+    """
+    folder = Path(directory) if directory is not None else default_catalogue_dir()
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise CatalogueError("no *.toml files found", where=str(folder),
+                             fix="point at a folder of catalogue files (see problems/README.md)")
+    sections = tuple(load_file(f) for f in files)
+    seen: dict[str, str] = {}
+    for section in sections:
+        for part in section.parts:
+            if part.id in seen:
+                raise CatalogueError(f"part id {part.id!r} is used twice",
+                                     where=f"{section.source} and {seen[part.id]}",
+                                     fix="give every part a unique id")
+            seen[part.id] = section.source
+    return Catalogue(sections)

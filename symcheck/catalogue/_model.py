@@ -1,0 +1,144 @@
+"""The catalogue's data model: a Part is one gradable item of the homework."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+__all__ = ["Ask", "Grading", "KeyStep", "KeyClaim", "Part", "Section", "ASK_KINDS", "GRADING_RULES"]
+
+# What a part asks for.
+ASK_KINDS = {
+    "derivative": "a first or second derivative of a function of matrices",
+    "closed_form": "a closed form, such as the stationary point of an objective",
+    "matrix_gradient": "a matrix-form gradient of a loss",
+    "number": "a numeric value at full precision",
+    "table_value": "a table value, rounded to a number of decimals",
+    "explanation": "a written answer, graded by a person",
+    "code": "code in the course notebook, graded by a person",
+}
+
+# How an answer is graded.
+GRADING_RULES = {
+    "symbolic": "equal as functions: evaluated at random instances within the tolerance",
+    "numeric": "equal as numbers within the tolerance",
+    "table": "equal after rounding to the stated decimals",
+    "manual": "graded by a person; symcheck does not score it",
+}
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a part asks.
+
+    ``function`` and ``definitions`` are expressions in symcheck's expression language over the
+    part's ``symbols``; ``quantity`` names a value of a reference model (``model``) for numeric parts.
+    """
+
+    kind: str
+    function: str | None = None
+    wrt: str | None = None
+    order: int = 1
+    definitions: tuple[tuple[str, str], ...] = ()
+    solve: str | None = None
+    model: str | None = None
+    quantity: str | None = None
+    decimals: int | None = None
+    conventions: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Grading:
+    """How a part's answer is graded: the rule, the tolerance name and the points."""
+
+    rule: str
+    tolerance: str
+    points: float
+
+
+@dataclass(frozen=True)
+class KeyStep:
+    """One intermediate line of the key, as written.
+
+    ``expr`` is the line in the expression language (or None when it cannot be written there,
+    such as an index sum); ``value`` is the number the key prints for that line, if any; ``lhs``
+    and ``rhs`` hold the two sides of an equation line.
+    """
+
+    latex: str
+    expr: str | None = None
+    value: float | None = None
+    value_text: str | None = None
+    lhs: str | None = None
+    rhs: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyClaim:
+    """The key's answer to one part, exactly as the homework writes it, errors included."""
+
+    latex: str | None = None
+    answer: str | None = None
+    value: float | None = None
+    value_text: str | None = None
+    steps: tuple[KeyStep, ...] = ()
+    note: str | None = None
+
+    @property
+    def present(self) -> bool:
+        """True when the key answers this part at all."""
+        return any(x is not None for x in (self.latex, self.answer, self.value))
+
+
+@dataclass(frozen=True)
+class Part:
+    """One gradable item of the homework, with the key's claim for it."""
+
+    id: str
+    section: str
+    title: str
+    statement: str
+    ask: Ask
+    grading: Grading
+    key: KeyClaim
+    symbols: Mapping[str, tuple] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()
+    as_written: Mapping[str, Any] = field(default_factory=dict)
+    context: Mapping[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+    def namespace(self) -> dict:
+        """Return SymPy symbols for this part: its symbols, their dimensions and its definitions.
+
+        Definitions (``ask.definitions``) are parsed in order, so later ones may use earlier ones.
+        """
+        from symcheck.expr import parse, symbols_from_shapes
+
+        namespace = symbols_from_shapes(self.symbols)
+        for name, text in self.ask.definitions:
+            namespace[name] = parse(text, namespace, where=f"{self.source}: {self.id}.ask.definitions.{name}")
+        return namespace
+
+    def function_expr(self):
+        """Return the SymPy expression of ``ask.function`` (None for numeric parts)."""
+        from symcheck.expr import parse
+
+        if self.ask.function is None:
+            return None
+        return parse(self.ask.function, self.namespace(), where=f"{self.source}: {self.id}.ask.function")
+
+    def wrt_symbol(self):
+        """Return the SymPy symbol the part differentiates by (None if it has none)."""
+        return None if self.ask.wrt is None else self.namespace()[self.ask.wrt]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the homework: its number, title, points and parts."""
+
+    number: str
+    title: str
+    points: float
+    source: str
+    parts: tuple[Part, ...]

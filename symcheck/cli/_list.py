@@ -1,0 +1,65 @@
+"""``symcheck list``: every part of the catalogue, with what it asks and its points."""
+
+from __future__ import annotations
+
+import json
+
+from symcheck.catalogue import ASK_KINDS, load_catalogue
+
+HELP = "list every part of the homework: id, one-line statement, what is asked, points"
+EPILOG = """\
+examples:
+  symcheck list
+  symcheck list 3.1            only the parts whose id starts with 3.1
+  symcheck list --json         {"parts": [{"id", "section", "title", "asks", "points", ...}]}
+"""
+
+
+def register(subparsers) -> None:
+    """Add the ``list`` command."""
+    import argparse
+
+    parser = subparsers.add_parser("list", help=HELP, description=HELP, epilog=EPILOG,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("parts", nargs="*", metavar="PART",
+                        help="part ids or prefixes (e.g. 1.5 or 3.1.grad); default: all")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--catalogue", metavar="DIR",
+                        help="a folder of catalogue files (default: the shipped homework)")
+    parser.set_defaults(func=run)
+
+
+def describe_ask(part) -> str:
+    """Return what a part asks, in a few words (e.g. 'derivative, order 2, wrt X')."""
+    ask = part.ask
+    if ask.kind == "derivative":
+        return f"{'first' if ask.order == 1 else 'second'} derivative wrt {ask.wrt}"
+    if ask.kind == "matrix_gradient":
+        return f"matrix-form gradient wrt {ask.wrt}"
+    if ask.kind == "closed_form":
+        return f"closed form ({ask.solve or 'solution'}) for {ask.wrt}"
+    if ask.kind == "table_value":
+        return f"table value, {ask.decimals} decimals"
+    if ask.kind == "number":
+        return "number, full precision" if ask.model != "notebook" else "number (notebook figure)"
+    return ASK_KINDS[ask.kind].split(",")[0]
+
+
+def run(args) -> int:
+    """Print the catalogue as a table or JSON."""
+    catalogue = load_catalogue(args.catalogue)
+    parts = catalogue.select(args.parts)
+    rows = [{"id": p.id, "section": p.section, "title": p.title, "kind": p.ask.kind,
+             "asks": describe_ask(p), "points": p.grading.points, "rule": p.grading.rule}
+            for p in parts]
+    if args.json:
+        print(json.dumps({"parts": rows}, indent=2, ensure_ascii=False))
+        return 0
+    id_w = max(len(r["id"]) for r in rows)
+    asks_w = max(len(r["asks"]) for r in rows)
+    print(f"{'part':<{id_w}}  {'points':>6}  {'asks':<{asks_w}}  statement")
+    for r in rows:
+        print(f"{r['id']:<{id_w}}  {r['points']:>6g}  {r['asks']:<{asks_w}}  {r['title']}")
+    total = sum(r["points"] for r in rows)
+    print(f"\n{len(rows)} parts, {total:g} points")
+    return 0

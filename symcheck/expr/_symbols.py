@@ -1,0 +1,97 @@
+"""Build SymPy symbols from declared shapes, with one convention for dimensions."""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, Sequence
+
+import sympy as sp
+
+from symcheck.errors import UsageError
+
+__all__ = ["dimension", "symbols_from_shapes", "parse_shape", "scalar_symbol"]
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_GREEK = {"lambda": "lambda", "lam": "lambda", "alpha": "alpha", "beta": "beta"}
+
+
+def dimension(name: str | int) -> sp.Expr:
+    """Return the size ``name`` as a positive integer symbol (or an Integer for a number).
+
+    Every module builds dimensions here, so ``m`` always means the same SymPy symbol.
+
+    >>> dimension("m"), dimension(3)
+    (m, 3)
+    >>> dimension("m").is_positive
+    True
+    """
+    if isinstance(name, int) and not isinstance(name, bool):
+        if name < 1:
+            raise UsageError(f"dimension={name} is not positive", where="shape",
+                             fix="use sizes of at least 1")
+        return sp.Integer(name)
+    text = str(name).strip()
+    if text.isdigit():
+        return dimension(int(text))
+    if not _NAME.match(text):
+        raise UsageError(f"dimension={name!r} is neither a positive integer nor a name",
+                         where="shape", fix="write sizes like 3 or m")
+    return sp.Symbol(text, integer=True, positive=True)
+
+
+def scalar_symbol(name: str) -> sp.Symbol:
+    """Return the real scalar called ``name`` (``lambda`` prints as λ).
+
+    >>> scalar_symbol("lambda")
+    lambda
+    """
+    return sp.Symbol(name, real=True)
+
+
+def parse_shape(text: str, *, where: str = "--shape") -> tuple[str, tuple]:
+    """Parse ``"X=n,m"`` into ``("X", ("n", "m"))``; a bare ``"c"`` or ``"c="`` is a scalar.
+
+    >>> parse_shape("X=n,m")
+    ('X', ('n', 'm'))
+    >>> parse_shape("a=3,1")
+    ('a', (3, 1))
+    """
+    name, _, dims = text.partition("=")
+    name = name.strip()
+    if not _NAME.match(name):
+        raise UsageError(f"{text!r} does not start with a symbol name", where=where,
+                         fix="write NAME=ROWS,COLS, e.g. X=n,m or a=3,1")
+    parts = [p.strip() for p in dims.split(",") if p.strip()] if dims.strip() else []
+    if len(parts) not in (0, 2):
+        raise UsageError(f"{text!r} gives {len(parts)} dimension(s)", where=where,
+                         fix="give two: NAME=ROWS,COLS (a column vector is NAME=n,1)")
+    shape = tuple(int(p) if p.isdigit() else p for p in parts)
+    for d in shape:
+        dimension(d)  # validates
+    return name, shape
+
+
+def symbols_from_shapes(shapes: Mapping[str, Sequence]) -> dict[str, sp.Basic]:
+    """Return a namespace ``name -> MatrixSymbol`` (or a real Symbol for shape ``()``).
+
+    Dimension names are added to the namespace too, so ``Identity(n)`` can be written.
+
+    >>> ns = symbols_from_shapes({"X": ("n", "m"), "lam": ()})
+    >>> ns["X"].shape, ns["lam"], ns["n"]
+    ((n, m), lam, n)
+    """
+    namespace: dict[str, sp.Basic] = {}
+    for name, shape in shapes.items():
+        shape = tuple(shape)
+        if len(shape) == 0:
+            namespace[name] = scalar_symbol(name)
+            continue
+        if len(shape) != 2:
+            raise UsageError(f"symbol {name} has shape {shape}", where=f"shape of {name}",
+                             fix="give (rows, cols), or () for a scalar")
+        rows, cols = (dimension(d) for d in shape)
+        namespace[name] = sp.MatrixSymbol(name, rows, cols)
+        for d in (rows, cols):
+            if d.is_Symbol:
+                namespace.setdefault(str(d), d)
+    return namespace

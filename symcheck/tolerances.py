@@ -1,0 +1,54 @@
+"""Every numerical tolerance symcheck uses, in one table.
+
+Change a tolerance here and nowhere else.  Names are referenced from the catalogue
+(``grading.tolerance = "table_2dp"``) and from the numeric oracles.
+
+>>> TOLERANCES["complex_step"].rtol
+1e-12
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Tolerance", "TOLERANCES", "tolerance"]
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """A pass/fail rule ``|got - want| <= atol + rtol * |want|`` with a human description."""
+
+    rtol: float
+    atol: float
+    description: str
+
+    def accepts(self, got: float, want: float) -> bool:
+        """Return True when ``got`` is within this tolerance of ``want``."""
+        return abs(got - want) <= self.atol + self.rtol * abs(want)
+
+
+TOLERANCES: dict[str, Tolerance] = {
+    # Numeric oracles (proof of derived closed forms).
+    "complex_step": Tolerance(1e-12, 1e-13, "complex-step derivative, error near machine precision"),
+    "central": Tolerance(1e-8, 1e-9, "central differences with Richardson extrapolation"),
+    "central_plain": Tolerance(1e-6, 1e-7, "plain central differences, step ~ eps^(1/3)"),
+    "second_order": Tolerance(1e-7, 1e-8, "second derivatives from differences of the gradient"),
+    # Comparing two symbolic closed forms by evaluation at random instances.
+    "symbolic": Tolerance(1e-9, 1e-11, "two closed forms evaluated at the same random instance"),
+    # Grading numbers the homework asks for.
+    "numeric_full": Tolerance(1e-6, 1e-9, "a full-precision number, as printed with ~10 digits"),
+    "numeric_5dp": Tolerance(0.0, 5e-6, "a number the key rounds to 5 decimals"),
+    "table_2dp": Tolerance(0.0, 0.005 + 1e-12, "a table value rounded to 2 decimals"),
+    "rmse": Tolerance(1e-6, 0.0, "an RMSE figure"),
+}
+
+
+def tolerance(name: str) -> Tolerance:
+    """Return the tolerance called ``name``; raise UsageError naming the known ones."""
+    from symcheck.errors import UsageError
+
+    try:
+        return TOLERANCES[name]
+    except KeyError:
+        raise UsageError(f"unknown tolerance name={name!r}", where="tolerance",
+                         fix=f"use one of {', '.join(sorted(TOLERANCES))}") from None
