@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -334,19 +333,14 @@ class Catalogue:
 def default_catalogue_dir() -> Path:
     """Return the folder of the shipped catalogue.
 
-    An installed symcheck carries it as the package ``symcheck.problems``; in a source
+    An installed symcheck carries it inside the package as ``symcheck/problems``; in a source
     checkout it is the top-level ``problems/`` folder beside ``symcheck/``.
     """
-    try:
-        shipped = resources.files("symcheck.problems")
-        if shipped.is_dir():
-            return Path(str(shipped))
-    except ModuleNotFoundError:
-        pass
-    checkout = Path(__file__).resolve().parents[2] / "problems"
-    if checkout.is_dir():
-        return checkout
-    raise CatalogueError("the problem catalogue is not installed", where="symcheck.problems",
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "problems", package.parent / "problems"):
+        if candidate.is_dir() and any(candidate.glob("*.toml")):
+            return candidate
+    raise CatalogueError("the problem catalogue is not installed", where=str(package / "problems"),
                          fix="reinstall symcheck with 'pip install .' from the project folder")
 
 
