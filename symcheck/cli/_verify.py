@@ -2,35 +2,111 @@
 
 from __future__ import annotations
 
+import argparse
+import json
+import shutil
 import sys
 
-HELP = "derive each part, prove it numerically and compare it with the key (not built yet)"
+HELP = "derive each part, prove it numerically and compare it with the key"
+DESCRIPTION = """\
+For every part of the homework symcheck can answer, derive the answer symbolically (or compute
+it with the reference models, for the numbers of 3.1 and 3.3), prove it numerically against
+complex-step and finite-difference derivatives on hypothesis-drawn instances, and show it next
+to the key's claim with a verdict: agrees, differs, warning or unverifiable.
+
+Conventions: gradients have the shape of the variable; Jacobians are in numerator layout
+(rows = outputs); second derivatives are vec-Hessians (column-major vec), with the linear map
+dX ↦ H[dX].
+
+The exit status is 0 when every derived closed form passes its proof, even where the key
+differs (a wrong key is a finding, not a crash); 7 when a proof fails."""
 EPILOG = """\
 examples:
-  symcheck verify                 every part
-  symcheck verify 1.5 3.1.a5      some parts
-  symcheck verify --json
+  symcheck verify                     every part
+  symcheck verify 1.5 3.1.a5          some parts (ids or prefixes)
+  symcheck verify --examples 2000     more hypothesis examples per proof
+  symcheck verify --json              {"parts": [{"id", "derived", "proof", "key", "verdict", ...}]}
 """
+
+_MARK = {"agrees": "✓ agrees", "differs": "✗ differs", "warning": "! warning",
+         "unverifiable": "? unverifiable"}
 
 
 def register(subparsers) -> None:
     """Add the ``verify`` command."""
-    import argparse
-
-    parser = subparsers.add_parser("verify", help=HELP, description=HELP, epilog=EPILOG,
+    parser = subparsers.add_parser("verify", help=HELP, description=DESCRIPTION, epilog=EPILOG,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("parts", nargs="*", metavar="PART", help="part ids or prefixes; default: all")
-    parser.add_argument("--examples", type=int, default=200, metavar="N",
+    parser.add_argument("--examples", type=_positive, default=200, metavar="N",
                         help="hypothesis examples per proof (default 200)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    parser.add_argument("--catalogue", metavar="DIR",
+                        help="a folder of catalogue files (default: the shipped homework)")
     parser.set_defaults(func=run)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--examples={text!r} is not a positive integer; write e.g. 200")
+    return value
+
+
+def _clip(text: str | None, width: int) -> str:
+    text = "—" if text is None else " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(reports, *, width: int | None = None) -> str:
+    """Return the verify table: one row per part, the reasons indented below it."""
+    width = width or max(shutil.get_terminal_size((160, 24)).columns, 120)
+    id_w = max(len(r.id) for r in reports)
+    proof_w, verdict_w = 34, 14
+    free = max(width - id_w - proof_w - verdict_w - 8, 40)
+    derived_w, key_w = free * 3 // 5, free - free * 3 // 5
+    lines = [f"{'part':<{id_w}}  {'derived':<{derived_w}}  {'proof':<{proof_w}}  "
+             f"{'key':<{key_w}}  verdict", "-" * min(width, id_w + derived_w + proof_w + key_w + 22)]
+    for r in reports:
+        proof = "—" if r.proof is None else (
+            f"{r.proof.method.split(',')[0]} {r.proof.max_rel_error:.0e} ×{r.proof.examples}")
+        lines.append(f"{r.id:<{id_w}}  {_clip(r.derived, derived_w):<{derived_w}}  "
+                     f"{_clip(proof, proof_w):<{proof_w}}  {_clip(r.key, key_w):<{key_w}}  "
+                     f"{_MARK[r.verdict]}")
+        indent = " " * (id_w + 2)
+        for reason in r.reasons:
+            lines.append(f"{indent}· {reason}")
+        if r.verdict in ("differs", "warning") and r.truth:
+            lines.append(f"{indent}· truth: {r.truth}")
+    counts = {v: sum(r.verdict == v for r in reports) for v in _MARK}
+    lines.append("")
+    lines.append(f"{len(reports)} parts: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    return "\n".join(lines)
+
+
 def run(args) -> int:
-    """Say what verify will do; it is not built yet, so exit non-zero."""
-    print("symcheck verify is not built yet. When it is, it will, for every part of the catalogue:\n"
-          "  1. derive the answer symbolically (or compute it with the reference models),\n"
-          "  2. prove it numerically against complex-step and finite-difference derivatives,\n"
-          "  3. show it next to the key's claim with a verdict: agrees, differs, warning, unverifiable.\n"
-          "Run 'symcheck list' to see the parts it will cover.", file=sys.stderr)
-    return 1
+    """Check the selected parts and print the table (or JSON); exit 7 if a proof fails."""
+    from symcheck.catalogue import load_catalogue
+    from symcheck.grade import check_parts, failed_proofs
+    from symcheck.models._progress import ProgressBar
+
+    parts = load_catalogue(args.catalogue).select(args.parts)
+    with ProgressBar(len(parts), label="verify", enabled=not args.quiet) as bar:
+        def progress(done, total, part_id):
+            if done:
+                bar.update()
+            bar.label = f"verify {part_id}" if part_id else "verify"
+
+        reports = check_parts(parts, examples=args.examples, progress=progress)
+    if args.json:
+        print(json.dumps({"parts": [r.to_dict() for r in reports]}, indent=2, ensure_ascii=False))
+    else:
+        print(render_table(reports))
+    failed = failed_proofs(reports)
+    for r in failed:
+        print(f"symcheck: error: the derived closed form of {r.id} failed its proof: "
+              f"{r.proof.failure}", file=sys.stderr)
+    return 7 if failed else 0

@@ -1,0 +1,56 @@
+"""Evaluate several SymPy expressions at the same random instances (seeded, via hypothesis)."""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+import sympy as sp
+
+__all__ = ["sample_values"]
+
+
+def _concrete(expr, sizes):
+    return expr.subs(sizes) if sizes else expr
+
+
+def sample_values(exprs: Sequence[sp.Basic], *, assumptions: Iterable[str] = (),
+                  examples: int = 20, max_side: int = 4) -> list[list[np.ndarray | Exception]]:
+    """Return, for each of ``examples`` drawn instances, the values of every expression.
+
+    All expressions see the same sizes and the same values for shared symbols.  Matrices come
+    back as 2-D float arrays, scalars as 0-d arrays; an expression that cannot be evaluated at
+    an instance (an index out of range, say) gives the exception instead.  Draws are seeded.
+
+    >>> from symcheck.expr import symbols_from_shapes
+    >>> ns = symbols_from_shapes({"X": ("n", "n")})
+    >>> rows = sample_values([sp.Trace(ns["X"]), sp.Trace(ns["X"].T)], examples=3)
+    >>> all(np.allclose(a, b) for a, b in rows)
+    True
+    """
+    from hypothesis import HealthCheck, given, settings
+
+    from symcheck.testing._numeric import numpy_function
+    from symcheck.testing._strategies import instances
+
+    rows: list[list[np.ndarray]] = []
+
+    @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(instances(list(exprs), assumptions=assumptions, max_side=max_side))
+    def collect(instance):
+        sizes = dict(instance.sizes)
+        symbols = list(instance.values)
+        args = [_concrete(s, sizes) for s in symbols]
+        values = [instance.values[s] for s in symbols]
+        row = []
+        for expr in exprs:
+            try:
+                function = numpy_function(_concrete(expr, sizes), args)
+                row.append(np.asarray(function(*values), dtype=np.float64))
+            except (IndexError, ValueError, TypeError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
+                row.append(exc)
+        rows.append(row)
+
+    collect()
+    return rows

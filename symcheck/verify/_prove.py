@@ -1,0 +1,200 @@
+"""Prove a symbolic closed form numerically, over many hypothesis-drawn instances, with statistics.
+
+``check_derivative`` (symcheck.testing) asserts; :func:`prove_derivative` measures: it runs the
+same oracle comparison on every drawn instance and returns a :class:`Proof` with the methods
+used, the largest relative error seen and the number of examples, which ``symcheck verify``
+prints.  Nothing is shrunk: a failure is recorded with its instance, and the run goes on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import numpy as np
+
+__all__ = ["Proof", "prove_derivative", "prove_stationary_point", "prove_values"]
+
+
+@dataclass(frozen=True)
+class Proof:
+    """The outcome of a numerical proof.
+
+    ``method`` names the oracle (and its step); ``max_rel_error`` is the largest normwise
+    relative error over all ``examples``; ``failure`` describes the first failing instance.
+    """
+
+    passed: bool
+    method: str
+    max_rel_error: float
+    examples: int
+    failure: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        """Return ``{"method", "max_rel_error", "examples"}`` plus ``passed`` and ``failure``."""
+        return {"method": self.method, "max_rel_error": self.max_rel_error,
+                "examples": self.examples, "passed": self.passed, "failure": self.failure}
+
+    def summary(self) -> str:
+        """Return one line: ``complex_step, max rel err 3.1e-16, 200 examples``."""
+        return f"{self.method}, max rel err {self.max_rel_error:.1e}, {self.examples} examples"
+
+
+class _Tally:
+    """Collect reports across examples."""
+
+    def __init__(self):
+        self.methods: Counter = Counter()
+        self.notes: list[str] = []
+        self.max_rel_error = 0.0
+        self.examples = 0
+        self.failure: str | None = None
+
+    def add(self, method: str, rel_error: float, passed: bool, describe: Callable[[], str],
+            note: str = "") -> None:
+        self.examples += 1
+        self.methods[method] += 1
+        if np.isfinite(rel_error):
+            self.max_rel_error = max(self.max_rel_error, float(rel_error))
+        else:
+            self.max_rel_error = float("inf")
+        if note and note not in self.notes:
+            self.notes.append(note)
+        if not passed and self.failure is None:
+            self.failure = describe()
+
+    def proof(self) -> Proof:
+        method = ", ".join(f"{m}" if len(self.methods) == 1 else f"{m} ×{c}"
+                           for m, c in self.methods.most_common()) or "none"
+        return Proof(passed=self.failure is None and self.examples > 0, method=method,
+                     max_rel_error=self.max_rel_error, examples=self.examples,
+                     failure=self.failure if self.examples else "no example could be drawn",
+                     notes=tuple(self.notes))
+
+
+def _run(strategy, body: Callable, examples: int) -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def run(instance):
+        body(instance)
+
+    run()
+
+
+def prove_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int = 200,
+                     assumptions: Iterable[str] = (), method: str = "auto") -> Proof:
+    """Return the :class:`Proof` that ``closed_form`` is the ``order``-th derivative of ``expr``.
+
+    Layouts as in :func:`symcheck.testing.check_derivative`: gradients shaped like ``wrt``,
+    numerator-layout Jacobians, column-major vec-Hessians.  Sizes 1..6 and values are drawn
+    by hypothesis (seeded), respecting ``assumptions`` such as ``"M symmetric"``.
+
+    >>> import sympy as sp
+    >>> from symcheck.expr import symbols_from_shapes
+    >>> ns = symbols_from_shapes({"X": ("n", "n")})
+    >>> proof = prove_derivative(sp.Trace(ns["X"] * ns["X"].T), ns["X"], 2 * ns["X"], examples=20)
+    >>> proof.passed, proof.examples, proof.max_rel_error < 1e-12
+    (True, 20, True)
+    """
+    from symcheck.testing._strategies import instances
+    from symcheck.testing._symbolic import _evaluate, _is_scalar
+    from symcheck.verify._checks import check_gradient, check_hessian, check_jacobian
+
+    scalar = _is_scalar(expr)
+    check = check_hessian if order == 2 and scalar else check_gradient if scalar else check_jacobian
+    tally = _Tally()
+
+    def body(instance):
+        f, value, point = _evaluate(expr, closed_form, wrt, instance)
+        outer_method = method
+        if order == 2 and not scalar:
+            # The derivative of the Jacobian: a (size of f · size of x) × (size of x) matrix.
+            # The inner Jacobian is exact to rounding (complex step), the outer one by central
+            # differences of it.
+            f = _jacobian_of(f)
+            outer_method = "central"
+        if np.ndim(value) == 0 and float(value) == 0.0:
+            value = np.zeros(_shape_of_derivative(f, point, order if scalar else 1))
+        report = check(f, point, value.reshape(np.shape(value)), method=outer_method)
+        tally.add(report.method, report.max_rel_error, report.passed,
+                  lambda: f"{report} at {instance!r}", report.note)
+
+    _run(instances([expr, closed_form, wrt], assumptions=assumptions), body, examples)
+    return tally.proof()
+
+
+def _jacobian_of(f: Callable) -> Callable:
+    from symcheck.verify._oracles import jacobian
+
+    def inner(x):
+        return jacobian(f, x, method="auto").value
+
+    return inner
+
+
+def _shape_of_derivative(f: Callable, point: np.ndarray, order: int) -> tuple[int, ...]:
+    """The shape a closed-form derivative of ``f`` at ``point`` must have."""
+    out = np.asarray(f(point))
+    if out.size == 1 and order == 1:
+        return point.shape                        # gradient: the shape of the variable
+    if out.size == 1:
+        return (point.size, point.size)           # vec-Hessian
+    return (out.size, point.size)                 # numerator-layout Jacobian
+
+
+def prove_stationary_point(objective, wrt, solution, *, examples: int = 200,
+                           assumptions: Iterable[str] = ()) -> Proof:
+    """Return the :class:`Proof` that the gradient of ``objective`` vanishes at ``solution``.
+
+    The gradient comes from the numeric oracle alone (never from a closed form), evaluated at
+    the point the closed-form ``solution`` gives; its size is measured against the gradient's
+    scale at the origin-free reference point ``2·solution``.
+    """
+    from symcheck.testing._numeric import numpy_function
+    from symcheck.testing._strategies import instances
+    from symcheck.verify._oracles import gradient
+
+    tally = _Tally()
+
+    def body(instance):
+        sizes = dict(instance.sizes)
+        symbols = [s for s in instance.values if s != wrt]
+        concrete = [s.subs(sizes) if sizes else s for s in symbols]
+        variable = wrt.subs(sizes) if sizes else wrt
+        f_all = numpy_function(objective.subs(sizes) if sizes else objective, concrete + [variable])
+        x_all = numpy_function(solution.subs(sizes) if sizes else solution, concrete)
+        values = [instance.values[s] for s in symbols]
+        point = np.asarray(x_all(*values), dtype=np.float64).reshape(variable.shape)
+
+        def f(x):
+            return f_all(*values, x)
+
+        at_solution = gradient(f, point)
+        away = gradient(f, 2 * point + 1)
+        scale = max(float(np.max(np.abs(away.value))), 1e-300)
+        rel = float(np.max(np.abs(at_solution.value))) / scale
+        tol = 1e-9
+        tally.add(at_solution.method, rel, rel <= tol,
+                  lambda: f"gradient at the solution is {rel:.2e} of its scale (> {tol:g}) at {instance!r}")
+
+    _run(instances([objective, solution, wrt], assumptions=assumptions), body, examples)
+    return tally.proof()
+
+
+def prove_values(pairs: Iterable[tuple[str, float, float]], *, method: str,
+                 rtol: float = 1e-12) -> Proof:
+    """Return the :class:`Proof` that float64 values match independent high-precision ones.
+
+    ``pairs`` holds ``(name, float64 value, high-precision value)``.
+    """
+    tally = _Tally()
+    for name, fast, exact in pairs:
+        rel = abs(fast - exact) / max(abs(exact), 1e-300)
+        tally.add(method, rel, rel <= rtol,
+                  lambda name=name, fast=fast, exact=exact: f"{name}: {fast!r} vs {exact!r}")
+    return tally.proof()
