@@ -33,6 +33,12 @@ TOLERANCES: dict[str, Tolerance] = {
     "central": Tolerance(1e-8, 1e-9, "central differences with Richardson extrapolation"),
     "central_plain": Tolerance(1e-6, 1e-7, "plain central differences, step ~ eps^(1/3)"),
     "second_order": Tolerance(1e-7, 1e-8, "second derivatives from differences of the gradient"),
+    "second_order_complex_step": Tolerance(1e-9, 1e-10, "second derivatives: central differences "
+                                           "(Richardson) of the complex-step gradient"),
+    "second_order_central": Tolerance(1e-6, 1e-7, "second derivatives: central differences "
+                                      "(Richardson) of the central-difference gradient"),
+    # Above this gap between complex step and central differences, f is not analytic there.
+    "analyticity": Tolerance(1e-6, 1e-8, "complex step against central differences (Richardson)"),
     # Comparing two symbolic closed forms by evaluation at random instances.
     "symbolic": Tolerance(1e-9, 1e-11, "two closed forms evaluated at the same random instance"),
     # Grading numbers the homework asks for.
@@ -40,6 +46,8 @@ TOLERANCES: dict[str, Tolerance] = {
     "numeric_5dp": Tolerance(0.0, 5e-6, "a number the key rounds to 5 decimals"),
     "table_2dp": Tolerance(0.0, 0.005 + 1e-12, "a table value rounded to 2 decimals"),
     "rmse": Tolerance(1e-6, 0.0, "an RMSE figure"),
+    # Data checks (symcheck evaluate).
+    "constant_column": Tolerance(1e-12, 0.0, "a column whose std is below rtol·max|x| is constant"),
 }
 
 

@@ -305,9 +305,9 @@ class _Builder:
     def _product_hint(self, node, left, right) -> str | None:
         lt, rt = self._segment(node.left), self._segment(node.right)
         if _same(left.cols, right.cols):
-            return f"did you mean {lt}*{rt}.T?"
+            return f"did you mean {lt}*{_toggle_transpose(rt)}?"
         if _same(left.rows, right.rows):
-            return f"did you mean {lt}.T*{rt}?"
+            return f"did you mean {_toggle_transpose(lt)}*{rt}?"
         return "the columns of the left factor must equal the rows of the right factor"
 
     def _divide(self, node, left, right):
@@ -363,6 +363,15 @@ class _Builder:
         if not is_matrix(value):
             raise self.shape_error(node, f"{name} needs a matrix argument, got a scalar",
                                    f"pass a matrix to {name}(...)")
+
+
+def _toggle_transpose(text: str) -> str:
+    """``X.T`` -> ``X``; ``X`` -> ``X.T``; a compound ``A*B`` -> ``(A*B).T``."""
+    if text.endswith(".T"):
+        return text[:-2]
+    if re.fullmatch(r"[A-Za-z_]\w*", text) or text.endswith(")"):
+        return f"{text}.T"
+    return f"({text}).T"
 
 
 def _trace(b: _Builder, node, m):
