@@ -91,7 +91,7 @@ def run(args) -> int:
     """Check the selected parts and print the table (or JSON); exit 7 if a proof fails."""
     from symcheck.catalogue import load_catalogue
     from symcheck.grade import check_parts, failed_proofs
-    from symcheck.models._progress import ProgressBar
+    from symcheck._progress import ProgressBar
 
     parts = load_catalogue(args.catalogue).select(args.parts)
     with ProgressBar(len(parts), label="verify", enabled=not args.quiet) as bar:

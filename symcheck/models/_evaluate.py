@@ -25,7 +25,7 @@ from symcheck.models._data import (MIN_ROWS, SHIPPED_TARGET, Standardizer, read_
                                    shipped_dataset, split_rows)
 from symcheck.models._linear import least_squares, ridge_path
 from symcheck.models._mlp import MLP, TrainingHistory
-from symcheck.models._progress import ProgressBar
+from symcheck._progress import ProgressBar
 
 __all__ = ["evaluate", "EvaluationReport", "DEFAULT_LAMBDAS", "rmse"]
 
