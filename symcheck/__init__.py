@@ -12,8 +12,22 @@ The public API is re-exported here; the code lives in the subpackages:
 """
 
 from symcheck.errors import SymcheckError
-from symcheck.expr import parse, sigmoid, symbols_from_shapes
+
+# The expression language loads SymPy, so it is imported on first use (PEP 562): the pytest
+# plugin (symcheck.testing._plugin) must import without SymPy, NumPy or hypothesis.
+_LAZY = {"parse": "symcheck.expr", "sigmoid": "symcheck.expr", "symbols_from_shapes": "symcheck.expr",
+         "derive": "symcheck.calculus"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'symcheck' has no attribute {name!r}")
 
 __version__ = "0.1.0"
 
-__all__ = ["SymcheckError", "parse", "sigmoid", "symbols_from_shapes", "__version__"]
+__all__ = ["SymcheckError", "derive", "parse", "sigmoid", "symbols_from_shapes", "__version__"]

@@ -65,7 +65,7 @@ def fold_definitions(expr, definitions: Sequence[tuple[str, sp.Basic]]):
     >>> ns = symbols_from_shapes({"X": ("N", "m"), "W": ("m", "n")})
     >>> H = parse("sigmoid(X*W)", ns)
     >>> fold_definitions(parse("X.T*hadamard(sigmoid(X*W), sigmoid(X*W))", ns), [("H", H)])
-    X.T*HadamardProduct(H, H)
+    X.T*(HadamardProduct(H, H))
     """
     folded_defs: list[tuple[sp.Basic, sp.MatrixSymbol]] = []
     for name, definition in definitions:

@@ -10,6 +10,12 @@ the complex-step oracle applies to the result.
 >>> f = numpy_function(parse("tr(X*X.T) + det(X)", ns), [ns["X"]])
 >>> float(f(np.eye(2)))
 3.0
+>>> from symcheck.expr import dimension
+>>> n = dimension("n")
+>>> ns = symbols_from_shapes({"x": ("n", 1)})
+>>> g = numpy_function(parse("OneMatrix(1, n)*hadamard(x, abs(x))", ns), [n, ns["x"]])
+>>> g(1, np.array([[-3.0]]))
+array([[-9.]])
 """
 
 from __future__ import annotations
@@ -38,6 +44,18 @@ class _MatrixNumPyPrinter(NumPyPrinter):
             return f"({product})"
         return f"({self._print(coeff)})*({product})"
 
+    # Sizes may stay symbolic (m, n): they are then arguments of the generated function, which
+    # avoids substituting numbers into the expression (SymPy rewrites some 1×1 expressions,
+    # e.g. an elementwise Abs of a 1×1 matrix into a matrix square root).
+    def _print_Identity(self, expr):
+        return self._call("numpy.eye", expr.rows)
+
+    def _print_OneMatrix(self, expr):
+        return f"{self._module_format('numpy.ones')}(({self._print(expr.rows)}, {self._print(expr.cols)}))"
+
+    def _print_ZeroMatrix(self, expr):
+        return f"{self._module_format('numpy.zeros')}(({self._print(expr.rows)}, {self._print(expr.cols)}))"
+
     def _print_Trace(self, expr):
         return self._call("numpy.trace", expr.arg)
 
@@ -62,9 +80,10 @@ def _compiled(expr: sp.Basic, args: tuple) -> Callable:
 
 
 def numpy_function(expr: sp.Basic, args: Sequence[sp.Basic]) -> Callable:
-    """Return a NumPy function of ``args`` (symbols with concrete shapes) computing ``expr``.
+    """Return a NumPy function of ``args`` computing ``expr``; compiled once, then cached.
 
-    Dimensions must already be numbers (substitute the drawn sizes first).  Compiled functions
-    are cached, so drawing the same sizes again costs nothing.
+    ``args`` are the symbols the function takes, in order.  Symbolic sizes (``m``, ``n``) that
+    appear in Identity, OneMatrix or ZeroMatrix must be among them, passed as integers;
+    alternatively substitute numbers for them first.
     """
     return _compiled(expr, tuple(args))

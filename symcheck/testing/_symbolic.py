@@ -1,0 +1,150 @@
+"""Check a SymPy closed-form derivative on hypothesis-drawn instances, with the oracles.
+
+>>> from symcheck.expr import symbols_from_shapes
+>>> ns = symbols_from_shapes({"X": ("n", "m"), "a": ("m", 1), "b": ("m", 1)})
+>>> X, a, b = ns["X"], ns["a"], ns["b"]
+>>> check_derivative(a.T * X.T * X * b, X, X * (a * b.T + b * a.T), examples=20)   # HW 1.5
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
+
+from symcheck.errors import ShapeError, UsageError
+from symcheck.testing._assertions import _closed_form_value
+from symcheck.testing._numeric import numpy_function
+from symcheck.testing._settings import default_examples
+from symcheck.testing._strategies import Instance, instances
+from symcheck.verify import check_gradient, check_hessian, check_jacobian
+from symcheck.verify._oracles import check_method
+
+__all__ = ["check_derivative", "expected_shape"]
+
+
+def _size(expr) -> sp.Expr:
+    rows, cols = expr.shape if isinstance(expr, MatrixExpr) else (1, 1)
+    return sp.sympify(rows) * sp.sympify(cols)
+
+
+def _is_scalar(expr) -> bool:
+    return not isinstance(expr, MatrixExpr) or expr.shape == (1, 1)
+
+
+def expected_shape(expr, wrt, order: int) -> tuple:
+    """Return the symbolic shape the derivative of ``expr`` w.r.t. ``wrt`` has in our layout.
+
+    order 1 of a scalar: the shape of ``wrt`` (gradient); of a matrix: (size of expr, size of
+    wrt) (numerator-layout Jacobian); order 2: (size of wrt, size of wrt) (vec-Hessian).
+    """
+    wrt_shape = wrt.shape if isinstance(wrt, MatrixExpr) else ()
+    if order == 2:
+        return (_size(wrt), _size(wrt))
+    return tuple(wrt_shape) if _is_scalar(expr) else (_size(expr), _size(wrt))
+
+
+def _validate(expr, wrt, closed_form, order, examples, method) -> None:
+    for name, value in (("expr", expr), ("closed_form", closed_form)):
+        if not isinstance(value, sp.Basic):
+            raise UsageError(f"{name}={value!r} is not a SymPy expression", where="check_derivative",
+                             fix="build it with symcheck.parse(text, namespace) or SymPy")
+    if not isinstance(wrt, (MatrixSymbol, sp.Symbol)):
+        raise UsageError(f"wrt={wrt!r} is not a symbol", where="check_derivative",
+                         fix="pass the MatrixSymbol (or scalar Symbol) to differentiate by")
+    names = {str(s) for s in expr.free_symbols | set(expr.atoms(MatrixSymbol))}
+    if str(wrt) not in names:
+        raise UsageError(f"wrt={wrt} does not occur in expr={expr}", where="check_derivative",
+                         fix=f"differentiate by one of {', '.join(sorted(names))}")
+    if order not in (1, 2):
+        raise UsageError(f"order={order!r} is not 1 or 2", where="check_derivative",
+                         fix="use order=1 (gradient or Jacobian) or order=2 (vec-Hessian)")
+    if order == 2 and not _is_scalar(expr):
+        raise UsageError(f"order=2 needs a scalar expr, but expr is {expr.shape[0]}×{expr.shape[1]}",
+                         where="check_derivative", fix="take the Hessian of a scalar function")
+    if examples is not None and not (isinstance(examples, int) and examples >= 1):
+        raise UsageError(f"examples={examples!r} is not a positive integer",
+                         where="check_derivative", fix="use e.g. examples=100, or None for the default")
+    check_method(method)
+    want = expected_shape(expr, wrt, order)
+    got = tuple(closed_form.shape) if isinstance(closed_form, MatrixExpr) else ()
+    same = len(got) == len(want) and all(sp.simplify(g - w) == 0 for g, w in zip(got, want))
+    if not same and not (got in ((), (1, 1)) and want in ((), (1, 1))):
+        kind = "vec-Hessian" if order == 2 else "gradient" if _is_scalar(expr) else "Jacobian"
+        raise ShapeError(f"closed_form has shape {got or 'scalar'}, but the {kind} of expr with "
+                         f"respect to {wrt} has shape {want or 'scalar'}", where="check_derivative",
+                         fix="gradients have the shape of the variable; Jacobians are numerator "
+                         "layout (size of expr × size of variable); vec-Hessians are n×n")
+
+
+def _evaluate(expr, closed_form, wrt, instance: Instance):
+    """Return (f of the variable, closed-form value, point) for one drawn instance."""
+    symbols = tuple(instance.sizes) + tuple(instance.values)
+    values = list(instance.sizes.values()) + list(instance.values.values())
+    f_all = numpy_function(expr, symbols)
+    closed_all = numpy_function(closed_form, symbols)
+    position = [str(s) for s in symbols].index(str(wrt), len(instance.sizes))
+
+    def f(x):
+        return f_all(*values[:position], x, *values[position + 1:])
+
+    return f, _closed_form_value(closed_all, values), np.asarray(values[position], dtype=np.float64)
+
+
+def check_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int | None = None,
+                     assumptions: Iterable[str] = (), method: str = "auto",
+                     rtol: float | None = None) -> None:
+    """Assert that ``closed_form`` is the derivative of ``expr`` w.r.t. ``wrt`` on random instances.
+
+    Sizes (1..6 for each dimension symbol) and values are drawn by hypothesis
+    (:func:`instances`, seeded: the same examples every run); the derivative of ``expr`` is
+    computed numerically with the oracles and compared with ``closed_form``.
+
+    Parameters
+    ----------
+    expr : SymPy scalar or matrix expression
+    wrt : MatrixSymbol or scalar Symbol occurring in ``expr``
+    closed_form : SymPy expression of the derivative, in symcheck's layout:
+        order=1, scalar expr (or 1×1): the gradient, shaped like ``wrt``;
+        order=1, matrix expr: the numerator-layout Jacobian, (size of expr × size of wrt);
+        order=2: the vec-Hessian, (n × n), n = size of wrt, column-major vec.
+    order : 1 or 2, default 1
+    examples : int or None, default None (100, or the pytest option --symcheck-examples)
+    assumptions : texts such as ``"M symmetric"``, ``"X invertible"``, ``"lambda > 0"``
+    method, rtol : as in :func:`assert_gradient`
+
+    Returns None; raises AssertionError (through hypothesis, with the falsifying instance)
+    when the closed form is wrong, ShapeError when its shape cannot be right.
+
+    >>> from symcheck.expr import symbols_from_shapes
+    >>> ns = symbols_from_shapes({"X": ("n", "n")})
+    >>> check_derivative(sp.Trace(ns["X"] * ns["X"].T), ns["X"], 2 * ns["X"].T, examples=5)
+    Traceback (most recent call last):
+    ...
+    AssertionError: gradient with respect to X does not match the oracle at sizes n=2: ...
+    """
+    __tracebackhide__ = True
+    _validate(expr, wrt, closed_form, order, examples, method)
+    kind = "vec-Hessian" if order == 2 else "gradient" if _is_scalar(expr) else "Jacobian"
+    check = check_hessian if order == 2 else check_gradient if _is_scalar(expr) else check_jacobian
+    count = examples if examples is not None else default_examples()
+
+    @settings(max_examples=count, derandomize=True, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(instances([expr, closed_form, wrt], assumptions=assumptions))
+    def derivative_matches(instance: Instance):
+        __tracebackhide__ = True
+        f, value, point = _evaluate(expr, closed_form, wrt, instance)
+        try:
+            report = check(f, point, value.reshape(np.shape(value)), method=method, rtol=rtol)
+        except ShapeError as exc:
+            raise AssertionError(f"{kind} with respect to {wrt}: {exc}") from None
+        if not report.passed:
+            sizes = ", ".join(f"{d}={v}" for d, v in instance.sizes.items()) or "as declared"
+            raise AssertionError(f"{kind} with respect to {wrt} does not match the oracle at "
+                                 f"sizes {sizes}: {report}")
+
+    derivative_matches()

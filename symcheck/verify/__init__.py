@@ -1,0 +1,39 @@
+"""Numeric proof of derivatives: complex step, central differences, and checks that report.
+
+The oracles return Jacobians in numerator layout over column-major vecs, gradients shaped
+like the variable, and vec-Hessians.  ``method="auto"`` uses complex-step differentiation
+(machine precision) and falls back to central differences with Richardson extrapolation
+where complex step does not apply, saying so in the report.
+
+>>> import numpy as np
+>>> from symcheck.verify import check_gradient
+>>> X = np.array([[1.0, 2.0], [0.5, -1.0]])
+>>> report = check_gradient(lambda X: np.trace(X @ X.T), X, 2 * X)   # HW 1.3: ∇ tr(XXᵀ) = 2X
+>>> report.passed, report.method
+(True, 'complex_step')
+"""
+
+from symcheck.verify._checks import check_gradient, check_hessian, check_jacobian
+from symcheck.verify._first import central_jacobian, complex_step_jacobian
+from symcheck.verify._oracles import METHODS, NumericDerivative, gradient, jacobian, vec_hessian
+from symcheck.verify._report import DerivativeReport, compare, tolerance_for
+from symcheck.verify._vec import entry_of, unvec, vec
+
+__all__ = [
+    "METHODS",
+    "DerivativeReport",
+    "NumericDerivative",
+    "check_gradient",
+    "check_hessian",
+    "check_jacobian",
+    "central_jacobian",
+    "compare",
+    "complex_step_jacobian",
+    "entry_of",
+    "gradient",
+    "jacobian",
+    "tolerance_for",
+    "unvec",
+    "vec",
+    "vec_hessian",
+]
