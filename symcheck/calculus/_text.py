@@ -1,0 +1,48 @@
+"""Derive from text (``--expr`` and ``--shape``) or from a catalogue part, for the CLI.
+
+>>> result = derive_text("a.T*X.T*X*b", ["a=m,1", "X=n,m", "b=m,1"], "X")
+>>> print(result.expr)
+X*(a*b.T + b*a.T)
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from symcheck.calculus._derive import derive
+from symcheck.calculus._result import Derivation
+from symcheck.errors import UsageError
+
+__all__ = ["derive_text", "derive_part"]
+
+
+def derive_text(text: str, shapes: Iterable[str], wrt: str, *, order: int = 1,
+                assumptions: Iterable[str] = ()) -> Derivation:
+    """Parse ``text`` over symbols declared as ``"X=n,m"`` (``"lam"`` for a scalar) and derive.
+
+    The text is read by symcheck's safe parser, never evaluated.  Raises UsageError for a bad
+    declaration or variable, ParseError/ShapeError for bad text, DerivationError as derive does.
+    """
+    from symcheck.expr import parse, parse_shape, symbols_from_shapes
+
+    declared = dict(parse_shape(s) for s in shapes)
+    namespace = symbols_from_shapes(declared)
+    if wrt not in declared or not declared[wrt]:
+        raise UsageError(f"--wrt {wrt} is not a declared matrix or vector", where="--wrt",
+                         fix="declare it with --shape, e.g. --shape X=n,m (a vector is x=n,1)")
+    function = parse(text, namespace, where="--expr")
+    return derive(function, namespace[wrt], order, tuple(assumptions))
+
+
+def derive_part(part, *, order: int | None = None) -> Derivation:
+    """Derive the function of a catalogue part with respect to its variable.
+
+    ``order`` defaults to the order the part asks for.  Raises UsageError for a part that has
+    no function to differentiate (a numeric or written part).
+    """
+    if part.ask.function is None or part.ask.wrt is None:
+        raise UsageError(f"part {part.id} asks for a {part.ask.kind.replace('_', ' ')}, not a "
+                         "derivative", where="PART",
+                         fix="pick a derivative part: run 'symcheck list' to see them")
+    return derive(part.function_expr(), part.wrt_symbol(), order or part.ask.order,
+                  part.assumptions)
