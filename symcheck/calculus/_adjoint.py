@@ -116,7 +116,7 @@ def _adjoint_product(matrix, cotangent, d_variable) -> list:
 
 
 def _adjoint_kronecker_trace(matrix, d_variable) -> list:
-    # tr(A ⊗ B) = tr(A) tr(B)   (Cookbook (513) / (524) family)
+    # tr(A ⊗ B) = tr(A) tr(B)   (Cookbook §10.2.1, Kronecker products)
     inner = [arg for arg in matrix.args if arg.has(d_variable)]
     others = [arg for arg in matrix.args if not arg.has(d_variable)]
     if len(inner) != 1 or any(not arg.is_square for arg in matrix.args):

@@ -18,7 +18,8 @@ from symcheck.calculus._differential import RULES, DifferentialSymbol, different
 from symcheck.calculus._elementwise import canonical_function
 from symcheck.calculus._printing import latex as to_latex
 from symcheck.calculus._result import Derivation, Step
-from symcheck.calculus._simplify import expand, simplify_matrix, simplify_scalar
+from symcheck.calculus._rewrite import rewrite
+from symcheck.calculus._simplify import count_nodes, expand, simplify_matrix, simplify_scalar
 from symcheck.calculus._transpose import mat_add, mat_mul, push_transposes, transpose
 from symcheck.calculus._vec import vec
 from symcheck.calculus._vectorize import jacobian_matrix, jacobian_terms
@@ -110,8 +111,12 @@ class _Derivation:
         self.steps.append(Step(quantity, quantity_latex, expr, why, why_latex))
 
     def add_rules(self, quantity, quantity_latex, expr, rules) -> None:
+        if not rules:  # nothing depends on the variable
+            self.add(quantity, quantity_latex, expr, "dA = 0 for A constant",
+                     r"\mathrm{d}A = 0 \text{ for } A \text{ constant}")
+            return
         why = "; ".join(RULES[r][0] for r in rules)
-        why_latex = (r"\text{by } " + r",\ ".join(RULES[r][1] for r in rules)) if rules else ""
+        why_latex = r"\text{by } " + r",\ ".join(RULES[r][1] for r in rules)
         self.add(quantity, quantity_latex, expr, why, why_latex)
 
     def clean(self, expr, variable):
@@ -128,6 +133,12 @@ class _Derivation:
         if prepared != f:
             self.add("f", "f", prepared, "elementwise functions: f(Aᵀ) = f(A)ᵀ",
                      r"\text{elementwise } g(A^{\top}) = g(A)^{\top}")
+        rewritten = rewrite(prepared)
+        if rewritten != prepared:
+            prepared = rewritten
+            self.add("f", "f", prepared, "(aᵀx)ᵏ = tr(aᵀx)ᵏ; (A⊗B)(C⊗D) = AC⊗BD; tr(A⊗B) = tr A tr B",
+                     r"(A\otimes B)(C\otimes D) = AC\otimes BD,\ "
+                     r"\operatorname{tr}(A\otimes B) = \operatorname{tr}A\operatorname{tr}B")
         if self.symmetric:
             folded = push_transposes(prepared).xreplace(self.symmetric)
             if folded != prepared:
@@ -283,16 +294,14 @@ class _Derivation:
         linear = (ZeroMatrix(*jacobian.shape) if isinstance(jacobian, ZeroMatrix)
                   else self.linear_map(name, name_latex, jacobian))
         if isinstance(linear, ZeroMatrix):
-            tensor = self.tensor_shape(shape)
             zero = ZeroMatrix(jacobian.rows * X.rows * X.cols, X.rows * X.cols)
             self.add("∂²f", r"\partial^2 f", zero, "the Jacobian does not depend on the variable",
                      r"\text{the Jacobian is constant}")
-            return self.result(zero, "second derivative",
-                               self.convention_zero("the second derivative", shape)
-                               + f"; written as ∂vec(J)/∂vec({X.name})ᵀ it is the "
-                               f"({_fmt(zero.shape)}) zero matrix",
-                               zero=True, linear_map=ZeroMatrix(*jacobian.shape),
-                               function_shape=shape) if tensor is not None else None
+            convention = (self.convention_zero("the second derivative", shape)
+                          + f"; written as ∂vec(J)/∂vec({X.name})ᵀ it is the "
+                          f"({_fmt(zero.shape)}) zero matrix")
+            return self.result(zero, "second derivative", convention, zero=True,
+                               linear_map=ZeroMatrix(*jacobian.shape), function_shape=shape)
         convention = (f"second derivative of a matrix function as the linear map d{X.name} ↦ dJ, "
                       f"the differential of the numerator-layout Jacobian J = ∂vec(f)/∂vec({X.name})ᵀ")
         return self.result(linear, "second derivative", convention, linear_map=linear,
@@ -304,7 +313,7 @@ def _canonical_elementwise(expr):
     function = canonical_function(expr.function)
     plain = ElementwiseApplyFunction(function, expr.expr)
     flipped = push_transposes(Transpose(expr.expr))
-    if str(flipped).count(".T") < str(expr.expr).count(".T"):
+    if count_nodes(flipped, Transpose) < count_nodes(expr.expr, Transpose):
         return Transpose(ElementwiseApplyFunction(function, flipped))
     return plain
 

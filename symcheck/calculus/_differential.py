@@ -1,7 +1,7 @@
 """The differential d f of a matrix expression in the direction dX, rule by rule.
 
 Each rule sits in its own small function, registered for its SymPy type, with the identity it
-uses (Matrix Cookbook, Petersen & Pedersen 2012, eqs. (33)–(61) and §2.8).  The result is an
+uses (Matrix Cookbook, Petersen & Pedersen 2012, eqs. (33)–(45)).  The result is an
 unevaluated expression that is linear in the differential symbol dX:
 
 >>> import sympy as sp
@@ -38,7 +38,7 @@ from sympy.matrices.expressions.diagonal import DiagonalOf
 
 from symcheck.calculus._elementwise import elementwise_derivative
 from symcheck.calculus._transpose import mat_add, mat_mul, transpose
-from symcheck.calculus._vec import Vec
+from symcheck.calculus._vec import Vec, kronecker
 from symcheck.errors import DerivationError
 
 __all__ = ["DifferentialSymbol", "differential_symbol", "differential", "RULES"]
@@ -166,7 +166,7 @@ def _d_transpose(d, expr):  # d(Aᵀ) = (dA)ᵀ
 
 
 @_rule(Inverse)
-def _d_inverse(d, expr):  # d(A⁻¹) = −A⁻¹ dA A⁻¹        (Cookbook (59))
+def _d_inverse(d, expr):  # d(A⁻¹) = −A⁻¹ dA A⁻¹        (Cookbook (40))
     d.use("inverse")
     inner = d(expr.arg)
     return None if inner is None else mat_mul(-1, expr, inner, expr)
@@ -192,16 +192,21 @@ def _pow(base, k):
     return Identity(base.rows) if k == 0 else (base if k == 1 else MatPow(base, k))
 
 
-@_rule(HadamardProduct)
-def _d_hadamard(d, expr):  # d(A∘B) = dA∘B + A∘dB         (Cookbook (35))
-    d.use("hadamard")
-    args = expr.args
+def _leibniz(d, args, build):
+    """Return Σᵢ build(A₁, …, dAᵢ, …, Aₖ): the product rule for any product that is linear in
+    each factor."""
     terms = []
     for i, arg in enumerate(args):
         inner = d(arg)
         if inner is not None:
-            terms.append(HadamardProduct(*args[:i], inner, *args[i + 1:]))
+            terms.append(build(*args[:i], inner, *args[i + 1:]))
     return _sum(terms, matrix=True)
+
+
+@_rule(HadamardProduct)
+def _d_hadamard(d, expr):  # d(A∘B) = dA∘B + A∘dB         (Cookbook (38))
+    d.use("hadamard")
+    return _leibniz(d, expr.args, HadamardProduct)
 
 
 @_rule(HadamardPower)
@@ -221,15 +226,9 @@ def _d_hadamard_power(d, expr):  # d(A^∘p) = p A^∘(p−1) ∘ dA
 
 
 @_rule(KroneckerProduct)
-def _d_kronecker(d, expr):  # d(A⊗B) = dA⊗B + A⊗dB         (Cookbook (36))
+def _d_kronecker(d, expr):  # d(A⊗B) = dA⊗B + A⊗dB         (Cookbook (39))
     d.use("kronecker")
-    args = expr.args
-    terms = []
-    for i, arg in enumerate(args):
-        inner = d(arg)
-        if inner is not None:
-            terms.append(KroneckerProduct(*args[:i], inner, *args[i + 1:]))
-    return _sum(terms, matrix=True)
+    return _leibniz(d, expr.args, kronecker)
 
 
 @_rule(DiagMatrix)
@@ -266,14 +265,14 @@ def _d_constant_matrix(d, expr):
 # --- scalars -------------------------------------------------------------------------------
 
 @_rule(Trace)
-def _d_trace(d, expr):  # d tr(A) = tr(dA)                (Cookbook (37))
+def _d_trace(d, expr):  # d tr(A) = tr(dA)                (Cookbook (36))
     d.use("trace")
     inner = d(expr.arg)
     return None if inner is None else Trace(inner)
 
 
 @_rule(Determinant)
-def _d_det(d, expr):  # d det(X) = det(X) tr(X⁻¹ dX)    (Cookbook (41))
+def _d_det(d, expr):  # d det(X) = det(X) tr(X⁻¹ dX)    (Cookbook (42))
     d.use("det")
     inner = d(expr.arg)
     return None if inner is None else expr * Trace(mat_mul(Inverse(expr.arg), inner))

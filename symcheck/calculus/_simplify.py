@@ -92,8 +92,15 @@ def _canonical_trace(matrix, variable):
             rotated = seq[k:] + seq[:k]
             if rotated[0].rows == rotated[-1].cols:
                 candidates.append(mat_mul(*rotated))
-    best = min(candidates, key=lambda m: (m.shape != (1, 1), len(str(m)), str(m)))
+    best = min(candidates, key=lambda m: (m.shape != (1, 1), count_nodes(m, Transpose),
+                                          count_nodes(m)))
     return coeff * Trace(best)
+
+
+def count_nodes(expr, kind=None) -> int:
+    """Return how many nodes of ``expr`` are of type ``kind`` (all nodes when None)."""
+    own = 1 if kind is None or isinstance(expr, kind) else 0
+    return own + sum(count_nodes(a, kind) for a in expr.args if isinstance(a, sp.Basic))
 
 
 def expand_terms(expr, variable=None) -> list[Term]:

@@ -72,10 +72,11 @@ def _affine_parts(gradient, wrt):
     """Return (A, c) with gradient = A·wrt + c, or raise if it is not affine."""
     slope_terms, offset_terms = [], []
     for coeff, factors in _collect(expand_terms(gradient, wrt)):
-        if factors and factors[-1] == wrt and not any(f.has(wrt) for f in factors[:-1]):
+        if factors and factors[-1] == wrt and not coeff.has(wrt) \
+                and not any(f.has(wrt) for f in factors[:-1]):
             slope_terms.append(mat_mul(coeff, *factors[:-1]) if factors[:-1]
                                else mat_mul(coeff, Identity(wrt.rows)))
-        elif any(f.has(wrt) for f in factors):
+        elif coeff.has(wrt) or any(f.has(wrt) for f in factors):
             raise DerivationError(f"the gradient {gradient} is not affine in {wrt.name}",
                                   where="stationary_point",
                                   fix="solve ∇f = 0 numerically; only quadratic objectives are solved here")
@@ -110,6 +111,8 @@ def _invertibility(core, assumptions) -> str:
             others.append(term)
     if shifts and not others:
         shift = sp.Add(*shifts)
+        if shift.is_positive:
+            return f"{core} is positive definite, hence invertible"
         assumed = shift.is_Symbol and f"{shift} > 0" in assumptions
         return (f"{shift} > 0{' (assumed)' if assumed else ''}, so {core} is positive definite "
                 "and invertible")

@@ -2,7 +2,7 @@
 
 vec stacks the columns of a matrix (column-major): for A (m×n), vec(A) is (mn×1) and
 vec(A)[i + m·j] = A[i, j].  The commutation matrix K_{m,n} (mn×mn) is the permutation with
-K_{m,n} vec(A) = vec(Aᵀ) for every A (m×n) (Magnus & Neudecker; Matrix Cookbook §10.2.2).
+K_{m,n} vec(A) = vec(Aᵀ) for every A (m×n) (Magnus & Neudecker, Matrix Differential Calculus).
 
 >>> import sympy as sp
 >>> A = sp.MatrixSymbol("A", 2, 3)
@@ -19,7 +19,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
 
-__all__ = ["Vec", "CommutationMatrix", "vec"]
+__all__ = ["Vec", "CommutationMatrix", "vec", "kronecker"]
 
 
 class Vec(MatrixExpr):
@@ -84,3 +84,20 @@ class CommutationMatrix(MatrixExpr):
     def _eval_transpose(self):
         m, n = self.args
         return CommutationMatrix(n, m)
+
+
+def kronecker(*factors):
+    """Return c (A ⊗ B ⊗ …) with every scalar pulled out: (cA) ⊗ B = c (A ⊗ B).
+
+    SymPy's own canonicalisation of a Kronecker product of scaled factors can fail, so the
+    factors handed to KroneckerProduct never carry a coefficient.
+    """
+    coeff, plain = sp.S.One, []
+    for factor in factors:
+        if isinstance(factor, sp.MatMul):
+            c, matrices = factor.as_coeff_matrices()
+            coeff *= c
+            factor = matrices[0] if len(matrices) == 1 else sp.MatMul(*matrices)
+        plain.append(factor)
+    product = sp.KroneckerProduct(*plain)
+    return product if coeff == 1 else sp.MatMul(coeff, product)

@@ -1,7 +1,7 @@
 """Turn a linear map dX ↦ L[dX] into its matrix J, with vec(L[dX]) = J vec(dX) (column-major).
 
-    vec(A dX B)  = (Bᵀ ⊗ A) vec(dX)                  (Cookbook (520))
-    vec(Mᵀ)      = K_{p,q} vec(M)     for M (p×q)    (commutation matrix, Cookbook (527))
+    vec(A dX B)  = (Bᵀ ⊗ A) vec(dX)                  (Cookbook §10.2.2, vec operator)
+    vec(Mᵀ)      = K_{p,q} vec(M)     for M (p×q)    (commutation matrix, Magnus & Neudecker)
     vec(A ∘ M)   = diag(vec A) vec(M)
     vec(s P)     = vec(P) s = vec(P) vec(G)ᵀ vec(dX)  for a scalar s = tr(Gᵀ dX)
 
@@ -32,7 +32,7 @@ from sympy.matrices.expressions import (
 from symcheck.calculus._adjoint import gradient_terms
 from symcheck.calculus._simplify import simplify_matrix
 from symcheck.calculus._transpose import mat_add, mat_mul, transpose
-from symcheck.calculus._vec import CommutationMatrix, vec
+from symcheck.calculus._vec import CommutationMatrix, kronecker, vec
 from symcheck.errors import DerivationError
 
 __all__ = ["jacobian_terms", "jacobian_matrix", "kron"]
@@ -46,7 +46,7 @@ def kron(left, right):
         return left
     if isinstance(left, Identity) and isinstance(right, Identity):
         return Identity(left.rows * right.rows)
-    return KroneckerProduct(left, right)
+    return kronecker(left, right)
 
 
 def jacobian_terms(linear, d_variable) -> list:
@@ -67,10 +67,34 @@ def jacobian_terms(linear, d_variable) -> list:
         weight = others[0] if len(others) == 1 else HadamardProduct(*others)
         scale = DiagMatrix(vec(weight))
         return [mat_mul(scale, j) for j in jacobian_terms(inner[0], d_variable)]
+    if isinstance(linear, KroneckerProduct) and len(linear.args) == 2:
+        return _kronecker_terms(linear, d_variable)
     raise DerivationError(f"cannot write vec({linear}) as a matrix times vec(d...) in matrix "
                           "notation", where="derive",
                           fix="Kronecker products and diag(·) of the variable are supported in "
                           "scalar functions only")
+
+
+def _kronecker_terms(linear, d_variable) -> list:
+    """vec(A⊗B) = (Iₙ ⊗ K_{q,m} ⊗ Iₚ)(vec A ⊗ vec B) for A (m×n), B (p×q)  (Magnus–Neudecker);
+    vec A ⊗ vec N = (vec A ⊗ I) vec N and vec N ⊗ vec B = (I ⊗ vec B) vec N."""
+    left, right = linear.args
+    (m, n), (p, q) = left.shape, right.shape
+    shuffle = KroneckerProduct(Identity(n), _commutation_of(q, m), Identity(p))
+    if left.has(d_variable) and right.has(d_variable):
+        raise DerivationError(f"{linear} is not linear in {d_variable}", where="derive",
+                              fix="this is a bug in symcheck: please report it")
+    if right.has(d_variable):
+        spread = kron(vec(left), Identity(p * q))
+        inner = right
+    else:
+        spread = kron(Identity(m * n), vec(right))
+        inner = left
+    return [mat_mul(shuffle, spread, j) for j in jacobian_terms(inner, d_variable)]
+
+
+def _commutation_of(rows, cols):
+    return Identity(rows * cols) if rows == 1 or cols == 1 else CommutationMatrix(rows, cols)
 
 
 def _commutation(matrix):
@@ -130,5 +154,5 @@ def _pull_scalar(kronecker):
     if isinstance(left, MatMul):
         coeff, factors = left.as_coeff_matrices()
         if coeff != 1:
-            return mat_mul(coeff, KroneckerProduct(mat_mul(*factors), right))
+            return mat_mul(coeff, kronecker(mat_mul(*factors), right))
     return kronecker

@@ -10,10 +10,6 @@ import sympy as sp
 __all__ = ["sample_values"]
 
 
-def _concrete(expr, sizes):
-    return expr.subs(sizes) if sizes else expr
-
-
 def sample_values(exprs: Sequence[sp.Basic], *, assumptions: Iterable[str] = (),
                   examples: int = 20, max_side: int = 4) -> list[list[np.ndarray | Exception]]:
     """Return, for each of ``examples`` drawn instances, the values of every expression.
@@ -30,27 +26,16 @@ def sample_values(exprs: Sequence[sp.Basic], *, assumptions: Iterable[str] = (),
     """
     from hypothesis import HealthCheck, given, settings
 
-    from symcheck.testing._numeric import numpy_function
-    from symcheck.testing._strategies import instances
+    from symcheck.verify._instances import instances
+    from symcheck.verify._symbolic import evaluate_all
 
-    rows: list[list[np.ndarray]] = []
+    rows: list[list[np.ndarray | Exception]] = []
 
     @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(instances(list(exprs), assumptions=assumptions, max_side=max_side))
     def collect(instance):
-        sizes = dict(instance.sizes)
-        symbols = list(instance.values)
-        args = [_concrete(s, sizes) for s in symbols]
-        values = [instance.values[s] for s in symbols]
-        row = []
-        for expr in exprs:
-            try:
-                function = numpy_function(_concrete(expr, sizes), args)
-                row.append(np.asarray(function(*values), dtype=np.float64))
-            except (IndexError, ValueError, TypeError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
-                row.append(exc)
-        rows.append(row)
+        rows.append(evaluate_all(exprs, instance))
 
     collect()
     return rows

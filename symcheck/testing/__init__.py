@@ -26,14 +26,14 @@ __all__ = [
 ]
 
 _HOME = {
-    "Instance": "_strategies",
-    "instances": "_strategies",
-    "matrices": "_strategies",
-    "shapes": "_strategies",
-    "assert_gradient": "_assertions",
-    "assert_hessian": "_assertions",
-    "assert_jacobian": "_assertions",
-    "check_derivative": "_symbolic",
+    "Instance": "symcheck.verify._instances",
+    "instances": "symcheck.verify._instances",
+    "matrices": "symcheck.verify._instances",
+    "shapes": "symcheck.verify._instances",
+    "assert_gradient": "symcheck.testing._assertions",
+    "assert_hessian": "symcheck.testing._assertions",
+    "assert_jacobian": "symcheck.testing._assertions",
+    "check_derivative": "symcheck.testing._symbolic",
 }
 
 
@@ -41,7 +41,7 @@ def __getattr__(name: str):
     # Lazy re-export (PEP 562): importing the plugin must not import NumPy, SymPy or hypothesis.
     if name not in _HOME:
         raise AttributeError(f"module 'symcheck.testing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"symcheck.testing.{_HOME[name]}"), name)
+    value = getattr(importlib.import_module(_HOME[name]), name)
     globals()[name] = value
     return value
 

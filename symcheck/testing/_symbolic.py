@@ -16,35 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from symcheck.errors import ShapeError, UsageError
-from symcheck.testing._assertions import _closed_form_value
-from symcheck.testing._numeric import numpy_function
 from symcheck.testing._settings import default_examples
-from symcheck.testing._strategies import Instance, instances
+from symcheck.verify._instances import Instance, instances
+from symcheck.verify._symbolic import evaluate, expected_shape, is_scalar
 from symcheck.verify import check_gradient, check_hessian, check_jacobian
 from symcheck.verify._oracles import check_method
 
-__all__ = ["check_derivative", "expected_shape"]
-
-
-def _size(expr) -> sp.Expr:
-    rows, cols = expr.shape if isinstance(expr, MatrixExpr) else (1, 1)
-    return sp.sympify(rows) * sp.sympify(cols)
-
-
-def _is_scalar(expr) -> bool:
-    return not isinstance(expr, MatrixExpr) or expr.shape == (1, 1)
-
-
-def expected_shape(expr, wrt, order: int) -> tuple:
-    """Return the symbolic shape the derivative of ``expr`` w.r.t. ``wrt`` has in our layout.
-
-    order 1 of a scalar: the shape of ``wrt`` (gradient); of a matrix: (size of expr, size of
-    wrt) (numerator-layout Jacobian); order 2: (size of wrt, size of wrt) (vec-Hessian).
-    """
-    wrt_shape = wrt.shape if isinstance(wrt, MatrixExpr) else ()
-    if order == 2:
-        return (_size(wrt), _size(wrt))
-    return tuple(wrt_shape) if _is_scalar(expr) else (_size(expr), _size(wrt))
+__all__ = ["check_derivative"]
 
 
 def _validate(expr, wrt, closed_form, order, examples, method) -> None:
@@ -62,7 +40,7 @@ def _validate(expr, wrt, closed_form, order, examples, method) -> None:
     if order not in (1, 2):
         raise UsageError(f"order={order!r} is not 1 or 2", where="check_derivative",
                          fix="use order=1 (gradient or Jacobian) or order=2 (vec-Hessian)")
-    if order == 2 and not _is_scalar(expr):
+    if order == 2 and not is_scalar(expr):
         raise UsageError(f"order=2 needs a scalar expr, but expr is {expr.shape[0]}×{expr.shape[1]}",
                          where="check_derivative", fix="take the Hessian of a scalar function")
     if examples is not None and not (isinstance(examples, int) and examples >= 1):
@@ -73,25 +51,11 @@ def _validate(expr, wrt, closed_form, order, examples, method) -> None:
     got = tuple(closed_form.shape) if isinstance(closed_form, MatrixExpr) else ()
     same = len(got) == len(want) and all(sp.simplify(g - w) == 0 for g, w in zip(got, want))
     if not same and not (got in ((), (1, 1)) and want in ((), (1, 1))):
-        kind = "vec-Hessian" if order == 2 else "gradient" if _is_scalar(expr) else "Jacobian"
+        kind = "vec-Hessian" if order == 2 else "gradient" if is_scalar(expr) else "Jacobian"
         raise ShapeError(f"closed_form has shape {got or 'scalar'}, but the {kind} of expr with "
                          f"respect to {wrt} has shape {want or 'scalar'}", where="check_derivative",
                          fix="gradients have the shape of the variable; Jacobians are numerator "
                          "layout (size of expr × size of variable); vec-Hessians are n×n")
-
-
-def _evaluate(expr, closed_form, wrt, instance: Instance):
-    """Return (f of the variable, closed-form value, point) for one drawn instance."""
-    symbols = tuple(instance.sizes) + tuple(instance.values)
-    values = list(instance.sizes.values()) + list(instance.values.values())
-    f_all = numpy_function(expr, symbols)
-    closed_all = numpy_function(closed_form, symbols)
-    position = [str(s) for s in symbols].index(str(wrt), len(instance.sizes))
-
-    def f(x):
-        return f_all(*values[:position], x, *values[position + 1:])
-
-    return f, _closed_form_value(closed_all, values), np.asarray(values[position], dtype=np.float64)
 
 
 def check_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int | None = None,
@@ -128,8 +92,8 @@ def check_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int | 
     """
     __tracebackhide__ = True
     _validate(expr, wrt, closed_form, order, examples, method)
-    kind = "vec-Hessian" if order == 2 else "gradient" if _is_scalar(expr) else "Jacobian"
-    check = check_hessian if order == 2 else check_gradient if _is_scalar(expr) else check_jacobian
+    kind = "vec-Hessian" if order == 2 else "gradient" if is_scalar(expr) else "Jacobian"
+    check = check_hessian if order == 2 else check_gradient if is_scalar(expr) else check_jacobian
     count = examples if examples is not None else default_examples()
 
     @settings(max_examples=count, derandomize=True, deadline=None, database=None,
@@ -137,7 +101,7 @@ def check_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int | 
     @given(instances([expr, closed_form, wrt], assumptions=assumptions))
     def derivative_matches(instance: Instance):
         __tracebackhide__ = True
-        f, value, point = _evaluate(expr, closed_form, wrt, instance)
+        f, value, point = evaluate(expr, closed_form, wrt, instance)
         try:
             report = check(f, point, value.reshape(np.shape(value)), method=method, rtol=rtol)
         except ShapeError as exc:

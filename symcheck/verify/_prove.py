@@ -101,16 +101,16 @@ def prove_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int = 
     >>> proof.passed, proof.examples, proof.max_rel_error < 1e-12
     (True, 20, True)
     """
-    from symcheck.testing._strategies import instances
-    from symcheck.testing._symbolic import _evaluate, _is_scalar
     from symcheck.verify._checks import check_gradient, check_hessian, check_jacobian
+    from symcheck.verify._instances import instances
+    from symcheck.verify._symbolic import evaluate, is_scalar
 
-    scalar = _is_scalar(expr)
+    scalar = is_scalar(expr)
     check = check_hessian if order == 2 and scalar else check_gradient if scalar else check_jacobian
     tally = _Tally()
 
     def body(instance):
-        f, value, point = _evaluate(expr, closed_form, wrt, instance)
+        f, value, point = evaluate(expr, closed_form, wrt, instance)
         outer_method = method
         if order == 2 and not scalar:
             # The derivative of the Jacobian: a (size of f · size of x) × (size of x) matrix.
@@ -155,25 +155,15 @@ def prove_stationary_point(objective, wrt, solution, *, examples: int = 200,
     the point the closed-form ``solution`` gives; its size is measured against the gradient's
     scale at the origin-free reference point ``2·solution``.
     """
-    from symcheck.testing._numeric import numpy_function
-    from symcheck.testing._strategies import instances
+    from symcheck.verify._instances import instances
     from symcheck.verify._oracles import gradient
+    from symcheck.verify._symbolic import evaluate
 
     tally = _Tally()
 
     def body(instance):
-        sizes = dict(instance.sizes)
-        symbols = [s for s in instance.values if s != wrt]
-        concrete = [s.subs(sizes) if sizes else s for s in symbols]
-        variable = wrt.subs(sizes) if sizes else wrt
-        f_all = numpy_function(objective.subs(sizes) if sizes else objective, concrete + [variable])
-        x_all = numpy_function(solution.subs(sizes) if sizes else solution, concrete)
-        values = [instance.values[s] for s in symbols]
-        point = np.asarray(x_all(*values), dtype=np.float64).reshape(variable.shape)
-
-        def f(x):
-            return f_all(*values, x)
-
+        f, solution_value, drawn = evaluate(objective, solution, wrt, instance)
+        point = solution_value.reshape(drawn.shape)
         at_solution = gradient(f, point)
         away = gradient(f, 2 * point + 1)
         scale = max(float(np.max(np.abs(away.value))), 1e-300)

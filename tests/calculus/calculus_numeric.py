@@ -50,15 +50,19 @@ class Evaluator:
     def __init__(self, values: dict, sizes: dict):
         self.values = values
         self.sizes = {k: int(v) for k, v in sizes.items()}
+        self.memo: dict = {}
 
     def size(self, d) -> int:
         return int(sp.sympify(d).subs(self.sizes))
 
     def __call__(self, expr):
+        if expr in self.memo:
+            return self.memo[expr]
         method = _dispatch(expr)
         if method is None:
             raise TypeError(f"cannot evaluate {type(expr).__name__}: {expr}")
-        return method(self, expr)
+        self.memo[expr] = value = method(self, expr)
+        return value
 
 
 def _dispatch(expr):

@@ -45,6 +45,17 @@ def commutation(p, q):
 
 WELL = {"X": "wellcond"}
 
+
+def _kron_jacobian(C, size, *, left_constant):
+    """∂vec(C⊗X)/∂vec(X)ᵀ (or of X⊗C), column by column from the definition of ⊗."""
+    cols = []
+    for j in range(size * size):
+        E = np.zeros(size * size)
+        E[j] = 1.0
+        E = E.reshape(size, size, order="F")
+        cols.append((np.kron(C, E) if left_constant else np.kron(E, C)).reshape(-1, order="F"))
+    return np.stack(cols, axis=1)
+
 # (equation, f, wrt, book's closed form of the gradient or Jacobian, value kinds)
 FIRST_ORDER = [
     ("(69) d(xᵀa)/dx = a", x.T * a, x, lambda v: v["a"], None),
@@ -210,15 +221,19 @@ def test_second_order_matches_the_cookbook(equation, f, wrt, book, kinds):
 
 JACOBIANS = [
     ("(69)ᴶ d(Ax)/dxᵀ = A (numerator layout)", A * x, x, lambda v: v["A"]),
-    ("(520) vec(AXB) = (Bᵀ⊗A)vec X", A * X * B, X, lambda v: kron(v["B"].T, v["A"])),
-    ("(527) vec(Xᵀ) = K vec X", X.T, X, lambda v: commutation(len(v["X"]), len(v["X"]))),
+    ("§10.2.2 vec(AXB) = (Bᵀ⊗A)vec X", A * X * B, X, lambda v: kron(v["B"].T, v["A"])),
+    ("commutation matrix: vec(Xᵀ) = K vec X", X.T, X, lambda v: commutation(len(v["X"]), len(v["X"]))),
     ("(40) d(X⁻¹) = −X⁻¹dX X⁻¹", Inverse(X), X, lambda v: -kron(inv(v["X"]).T, inv(v["X"]))),
     ("(38) d(X∘A) = dX∘A", sp.HadamardProduct(X, A), X, lambda v: np.diag(v["A"].reshape(-1, order="F"))),
     ("σ'(Ax) = diag(σ(Ax)∘(1−σ(Ax))) A", apply_elementwise(sigmoid, A * x), x,
      lambda v: np.diag((s := 1 / (1 + np.exp(-v["A"] @ v["x"]))).ravel() * (1 - s).ravel()) @ v["A"]),
     ("tanh'(x) = diag(1 − tanh²x)", apply_elementwise(sp.tanh, x), x,
      lambda v: np.diag(1 - np.tanh(v["x"]).ravel() ** 2)),
-    ("(39) d(A⊗x)... trace-free Kronecker of constants: x xᵀ", x * x.T, x,
+    ("(39) d(A⊗X) = A⊗dX, vec(A⊗B) = (I⊗K⊗I)(vec A⊗vec B)", KroneckerProduct(A, X), X,
+     lambda v: _kron_jacobian(v["A"], len(v["X"]), left_constant=True)),
+    ("(39) d(X⊗A) = dX⊗A", KroneckerProduct(X, A), X,
+     lambda v: _kron_jacobian(v["A"], len(v["X"]), left_constant=False)),
+    ("(37) d(x xᵀ) = dx xᵀ + x dxᵀ", x * x.T, x,
      lambda v: kron(v["x"], np.eye(len(v["x"]))) + kron(np.eye(len(v["x"])), v["x"])),
 ]
 
@@ -228,3 +243,21 @@ def test_jacobians_in_numerator_layout(equation, f, wrt, book):
     result = derive(f, wrt)
     assert result.kind == "jacobian"
     check_against_differences(result, f, wrt, expected=book, kinds=WELL)
+
+
+@pytest.mark.parametrize("F, wrt", [(Inverse(X), X), (sp.HadamardProduct(x, x), x),
+                                    (sp.MatMul(X, A, X), X)], ids=["inverse", "hadamard", "XAX"])
+def test_second_derivative_of_a_matrix_function_is_the_differential_of_its_jacobian(F, wrt):
+    from calculus_numeric import Evaluator, all_symbols, assert_close, random_values
+
+    result = derive(F, wrt, 2)
+    jacobian = derive(F, wrt).expr
+    rng = np.random.default_rng(3)
+    sizes = {n: 3}
+    values = random_values(all_symbols(F, wrt), sizes, rng, kinds=WELL)
+    direction = rng.standard_normal(values[wrt].shape)
+    got = Evaluator({**values, result.differential: direction}, sizes)(result.linear_map)
+    h = 1e-6
+    plus = Evaluator({**values, wrt: values[wrt] + h * direction}, sizes)(jacobian)
+    minus = Evaluator({**values, wrt: values[wrt] - h * direction}, sizes)(jacobian)
+    assert_close(got, (plus - minus) / (2 * h), name="central_plain", what="dJ[dX]")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from symcheck.errors import UsageError
 from symcheck.expr import symbols_from_shapes
 from symcheck.testing import instances, matrices, shapes
-from symcheck.testing._strategies import parse_assumptions
+from symcheck.verify._instances import parse_assumptions
 
 FAST = settings(max_examples=60, derandomize=True, deadline=None, database=None)
 
