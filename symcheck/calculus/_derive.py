@@ -195,7 +195,7 @@ class _Derivation:
             gradient = self.clean(push_transposes(gradient).xreplace({Transpose(X): X}), X)
         self.add("df", r"\mathrm{d}f", _frobenius(gradient, dX),
                  "collect terms: df = tr(Gᵀ dX)", r"\text{collect terms}")
-        self.add("∂f/∂X", rf"\frac{{\partial f}}{{\partial {to_latex(X)}}}", gradient,
+        self.add(f"∂f/∂{X.name}", rf"\frac{{\partial f}}{{\partial {to_latex(X)}}}", gradient,
                  "read off G from df = tr(Gᵀ dX)",
                  r"\mathrm{d}f = \operatorname{tr}(G^{\top}\mathrm{d}X) \iff \tfrac{\partial f}{\partial X} = G")
         return gradient

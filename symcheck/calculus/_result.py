@@ -68,6 +68,8 @@ class Derivation:
         x = to_latex(self.variable)
         if self.kind == "gradient":
             return rf"\frac{{\partial f}}{{\partial {x}}}"
+        if self.kind == "solution":
+            return rf"{x}^{{\star}}"
         if self.kind == "jacobian":
             return rf"\frac{{\partial \operatorname{{vec}} f}}{{\partial \operatorname{{vec}}({x})^{{\top}}}}"
         if self.kind == "hessian":
@@ -113,9 +115,9 @@ class Derivation:
 
     def text(self) -> str:
         """Return a plain-text report: the result, its convention and the steps."""
-        lines = [f"f = {to_text(self.function)}",
-                 f"derivative of order {self.order} with respect to {self.variable.name}:",
-                 f"  {to_text(self.expr)}"]
+        what = (f"stationary point (∇f = 0) for {self.variable.name}:" if self.kind == "solution"
+                else f"derivative of order {self.order} with respect to {self.variable.name}:")
+        lines = [f"f = {to_text(self.function)}", what, f"  {to_text(self.expr)}"]
         if self.linear_map is not None:
             lines.append(f"linear map: {self.differential.name} ↦ {to_text(self.linear_map)}")
         lines.append(f"convention: {self.convention}")
@@ -145,7 +147,9 @@ class Derivation:
 
 _LATEX_TEXT = {"ᵀ": r"$^\top$", "⊗": r"$\otimes$", "↦": r"$\mapsto$", "×": r"$\times$",
                "∂": r"$\partial$", "²": r"$^2$", "∘": r"$\circ$", "⁻¹": r"$^{-1}$", "≥": r"$\geq$",
-               "_": r"\_", "&": r"\&", "%": r"\%", "#": r"\#"}
+               "≤": r"$\leq$", "∇": r"$\nabla$", "⇒": r"$\Rightarrow$", "→": r"$\to$",
+               "λ": r"$\lambda$", "β": r"$\beta$", "σ": r"$\sigma$", "·": r"$\cdot$",
+               "‖": r"$\|$", "−": "-", "_": r"\_", "&": r"\&", "%": r"\%", "#": r"\#"}
 
 
 def _latex_text(text: str) -> str:

@@ -44,6 +44,15 @@ class StationaryPoint:
         """Return the solution as a LaTeX equation body."""
         return f"{to_latex(self.gradient.variable)} = {to_latex(self.expr)}"
 
+    def as_derivation(self) -> Derivation:
+        """Return the solution as a :class:`Derivation` of kind "solution" (text, LaTeX, JSON)."""
+        from dataclasses import replace
+
+        convention = ("the stationary point: the solution of ∇f = 0, where ∇f has the shape of "
+                      f"{self.gradient.variable.name}; " + "; ".join(self.conditions))
+        return replace(self.gradient, expr=self.expr, kind="solution", steps=self.steps,
+                       convention=convention, tensor_shape=tuple(self.expr.shape))
+
 
 def stationary_point(f, wrt, assumptions=()) -> StationaryPoint:
     """Return the point where the gradient of ``f`` vanishes, when that gradient is affine in wrt.
@@ -57,7 +66,7 @@ def stationary_point(f, wrt, assumptions=()) -> StationaryPoint:
     rhs = simplify_matrix(mat_mul(-1 / scale, offset), wrt)
     solution = mat_mul(Inverse(core), rhs)
     steps = list(gradient.steps) + [
-        Step("∂f/∂x", r"\nabla f", mat_add(mat_mul(slope, wrt), offset), "affine in the variable",
+        Step(f"∂f/∂{wrt.name}", r"\nabla f", mat_add(mat_mul(slope, wrt), offset), "affine in the variable",
              r"\text{affine in the variable}"),
         Step("0", "0", mat_add(mat_mul(core, wrt), transpose(transpose(mat_mul(-1, rhs)))),
              f"set the gradient to zero and divide by {scale}", r"\nabla f = 0"),

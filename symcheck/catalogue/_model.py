@@ -120,6 +120,15 @@ class Part:
             namespace[name] = parse(text, namespace, where=f"{self.source}: {self.id}.ask.definitions.{name}")
         return namespace
 
+    def named_quantities(self) -> list[tuple[str, object]]:
+        """Return the matrix definitions that name model quantities (H, Yhat, ...), in order.
+
+        Definitions whose names start with ``dMSE`` transcribe the key and are left out.
+        """
+        namespace = self.namespace()
+        return [(name, namespace[name]) for name, _ in self.ask.definitions
+                if getattr(namespace[name], "is_Matrix", False) and not name.startswith("dMSE")]
+
     def function_expr(self):
         """Return the SymPy expression of ``ask.function`` (None for numeric parts)."""
         from symcheck.expr import parse

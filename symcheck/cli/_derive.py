@@ -52,12 +52,31 @@ def _derivation(args):
     if args.part:
         from symcheck.catalogue import load_catalogue
 
-        return derive_part(load_catalogue(args.catalogue).part(args.part), order=args.order)
+        part = load_catalogue(args.catalogue).part(args.part)
+        if part.ask.kind == "closed_form" and not args.order:
+            from symcheck.calculus import stationary_point
+
+            return stationary_point(part.function_expr(), part.wrt_symbol(),
+                                    part.assumptions).as_derivation()
+        return derive_part(part, order=args.order)
     if not args.expr or not args.wrt:
         raise UsageError("nothing to derive", where="symcheck derive",
                          fix="give a PART id, or --expr with --shape declarations and --wrt")
     return derive_text(args.expr, args.shape, args.wrt, order=args.order or 1,
                        assumptions=args.assume)
+
+
+def _named(args, result) -> str | None:
+    """The result written with the part's named quantities (H, Yhat), when it has any."""
+    if not args.part:
+        return None
+    from symcheck.calculus import text
+    from symcheck.calculus._fold import fold_definitions
+    from symcheck.catalogue import load_catalogue
+
+    named = load_catalogue(args.catalogue).part(args.part).named_quantities()
+    folded = fold_definitions(result.expr, named)
+    return None if folded == result.expr else f"{text(folded)}   (with {', '.join(n for n, _ in named)})"
 
 
 def run(args) -> int:
@@ -68,5 +87,10 @@ def run(args) -> int:
     elif args.latex:
         print(result.latex_document())
     else:
-        print(result.text())
+        text = result.text()
+        named = _named(args, result)
+        if named:
+            head, _, rest = text.partition("\nconvention:")
+            text = f"{head}\n  = {named}\nconvention:{rest}"
+        print(text)
     return 0

@@ -71,7 +71,7 @@ def _symbolic_truth(part, examples: int) -> tuple[Truth, str, Proof, str | None]
     result = derive(f, wrt, order=part.ask.order, assumptions=part.assumptions)
     proof = prove_derivative(f, wrt, result.expr, order=part.ask.order, examples=examples,
                              assumptions=part.assumptions)
-    derived = to_text(fold_definitions(result.expr, _foldable(part)))
+    derived = to_text(fold_definitions(result.expr, part.named_quantities()))
     if result.is_zero:
         derived = f"0 (the zero tensor, shape {' × '.join(str(d) for d in result.tensor_shape)})"
     elif result.linear_map is not None:
@@ -80,13 +80,6 @@ def _symbolic_truth(part, examples: int) -> tuple[Truth, str, Proof, str | None]
     truth = Truth(derived, expr=result.expr, kind=result.kind, is_zero=result.is_zero,
                   reference=reference)
     return truth, derived, proof, result.convention
-
-
-def _foldable(part) -> list[tuple[str, sp.Basic]]:
-    """The part's matrix definitions that name model quantities (H, Yhat, ...), for display."""
-    namespace = part.namespace()
-    return [(name, namespace[name]) for name, _ in part.ask.definitions
-            if getattr(namespace[name], "is_Matrix", False) and not name.startswith("dMSE")]
 
 
 def _inputs(context) -> tuple[tuple[str, str], ...]:

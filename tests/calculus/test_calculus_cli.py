@@ -104,8 +104,11 @@ def test_latex_documents_are_well_formed(capsys, part):
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no LaTeX compiler installed")
-def test_latex_document_compiles(capsys, tmp_path):
-    _, out, _ = run(capsys, "derive", *Q15, "--order", "2", "--latex")
+@pytest.mark.parametrize("call", [[*Q15, "--order", "2"], ["2.1.solution"], ["3.4.grad.W_h"],
+                                  ["1.1.sym.first"]], ids=["1.5-hessian", "ridge-solution",
+                                                           "mlp-W_h", "symmetric"])
+def test_latex_document_compiles(capsys, tmp_path, call):
+    _, out, _ = run(capsys, "derive", *call, "--latex")
     (tmp_path / "d.tex").write_text(out)
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
                           cwd=tmp_path, capture_output=True, timeout=120)
