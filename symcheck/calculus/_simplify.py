@@ -39,6 +39,7 @@ from sympy.matrices.expressions import (
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from symcheck.expr._symbols import as_sympy
 from symcheck.calculus._transpose import mat_add, mat_mul, push_transposes, transpose
 
 __all__ = ["simplify_matrix", "simplify_scalar", "expand", "expand_terms"]
@@ -57,7 +58,7 @@ def simplify_matrix(expr, variable=None):
 
 def simplify_scalar(expr, variable=None):
     """Return a scalar with its traces simplified and written canonically."""
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     if not expr.has(Trace):
         return expr
     replaced = expr.replace(lambda e: isinstance(e, Trace),
@@ -67,7 +68,7 @@ def simplify_scalar(expr, variable=None):
 
 def factor_scalar(expr):
     """Return sp.factor_terms(expr), treating traces and determinants as opaque symbols."""
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     opaque = {a: sp.Dummy() for a in expr.atoms(Trace, Determinant)}
     if not opaque:
         return sp.factor_terms(expr)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
 
+from symcheck.expr._symbols import as_sympy
+
 __all__ = ["Vec", "CommutationMatrix", "vec", "kronecker"]
 
 
@@ -26,7 +28,7 @@ class Vec(MatrixExpr):
     """The column-major vectorisation vec(A) of a matrix A (m×n), a column of mn entries."""
 
     def __new__(cls, arg):
-        arg = sp.sympify(arg)
+        arg = as_sympy(arg)
         return super().__new__(cls, arg)
 
     @property
@@ -68,7 +70,7 @@ class CommutationMatrix(MatrixExpr):
     """The commutation matrix K_{m,n} (mn×mn): K_{m,n} vec(A) = vec(Aᵀ) for A (m×n)."""
 
     def __new__(cls, m, n):
-        return super().__new__(cls, sp.sympify(m), sp.sympify(n))
+        return super().__new__(cls, as_sympy(m), as_sympy(n))
 
     @property
     def shape(self):

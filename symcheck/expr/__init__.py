@@ -2,7 +2,7 @@
 
 from symcheck.expr._functions import sigmoid
 from symcheck.expr._parser import Limits, format_shape, is_matrix, parse
-from symcheck.expr._symbols import dimension, parse_shape, scalar_symbol, symbols_from_shapes
+from symcheck.expr._symbols import as_sympy, dimension, parse_shape, scalar_symbol, symbols_from_shapes
 
-__all__ = ["Limits", "dimension", "format_shape", "is_matrix", "parse", "parse_shape",
+__all__ = ["Limits", "as_sympy", "dimension", "format_shape", "is_matrix", "parse", "parse_shape",
            "scalar_symbol", "sigmoid", "symbols_from_shapes"]

@@ -56,6 +56,7 @@ from sympy.matrices.expressions import (
 
 from symcheck.errors import ParseError, ShapeError
 from symcheck.expr._functions import sigmoid
+from symcheck.expr._symbols import as_sympy
 
 __all__ = ["Limits", "parse", "format_shape", "is_matrix"]
 
@@ -108,7 +109,7 @@ def format_shape(expr) -> str:
 
 
 def _same(d1, d2) -> bool:
-    return sp.simplify(sp.sympify(d1) - sp.sympify(d2)) == 0
+    return sp.simplify(as_sympy(d1) - as_sympy(d2)) == 0
 
 
 def _is_1x1(expr) -> bool:

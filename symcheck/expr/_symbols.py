@@ -9,10 +9,24 @@ import sympy as sp
 
 from symcheck.errors import UsageError
 
-__all__ = ["dimension", "symbols_from_shapes", "parse_shape", "scalar_symbol"]
+__all__ = ["as_sympy", "dimension", "symbols_from_shapes", "parse_shape", "scalar_symbol"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _GREEK = {"lambda": "lambda", "lam": "lambda", "alpha": "alpha", "beta": "beta"}
+
+
+def as_sympy(value) -> sp.Basic:
+    """Return ``value`` (a number or a SymPy object, such as a shape entry) as a SymPy object.
+
+    Text is refused: untrusted text goes through :func:`symcheck.expr.parse`, never here.
+
+    >>> as_sympy(3), as_sympy(dimension("m") + 1)
+    (3, m + 1)
+    """
+    if isinstance(value, str):
+        raise UsageError(f"value={value!r} is text", where="as_sympy",
+                         fix="parse text with symcheck.expr.parse(text, namespace)")
+    return sp.sympify(value, strict=True)  # trusted: strict mode converts no strings
 
 
 def dimension(name: str | int) -> sp.Expr:

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sympy.matrices.expressions import MatrixSymbol
 
+from symcheck.expr._symbols import as_sympy
 from symcheck.errors import UsageError
 
 __all__ = ["Instance", "shapes", "matrices", "instances", "parse_assumptions"]
@@ -162,10 +163,10 @@ def _symbols_of(exprs) -> tuple[list[MatrixSymbol], list[sp.Symbol], list[sp.Sym
     for e in exprs:
         matrix_symbols |= set(e.atoms(MatrixSymbol))
         free |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
-    dims = {d for m in matrix_symbols for side in m.shape for d in sp.sympify(side).free_symbols}
+    dims = {d for m in matrix_symbols for side in m.shape for d in as_sympy(side).free_symbols}
     for e in exprs:
         if hasattr(e, "shape"):
-            dims |= {d for side in e.shape for d in sp.sympify(side).free_symbols}
+            dims |= {d for side in e.shape for d in as_sympy(side).free_symbols}
     dims |= {s for s in free if s.is_integer and s.is_positive}
     scalars = free - dims
     by_name = lambda s: str(s)  # noqa: E731
@@ -234,7 +235,7 @@ def instances(expr, *, assumptions: Iterable[str] = (), max_side: int = MAX_SIDE
         sizes = {d: draw(side) for d in dims}
         values: dict[sp.Basic, object] = {}
         for m in matrix_symbols:
-            shape = tuple(int(sp.sympify(s).subs(sizes)) for s in m.shape)
+            shape = tuple(int(as_sympy(s).subs(sizes)) for s in m.shape)
             values[m] = draw(matrices(shape, bound=bound, **flags[m]))
         for s in scalars:
             values[s] = draw(_scalar_strategy(props.get(str(s), set()), bound))

@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
 
+from symcheck.expr._symbols import as_sympy
 from symcheck.verify._instances import Instance
 from symcheck.verify._lambdify import numpy_function
 
@@ -21,7 +22,7 @@ __all__ = ["evaluate", "evaluate_all", "expected_shape", "is_scalar"]
 
 def _size(expr) -> sp.Expr:
     rows, cols = expr.shape if isinstance(expr, MatrixExpr) else (1, 1)
-    return sp.sympify(rows) * sp.sympify(cols)
+    return as_sympy(rows) * as_sympy(cols)
 
 
 def is_scalar(expr) -> bool:
