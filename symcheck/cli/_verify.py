@@ -87,6 +87,17 @@ def render_table(reports, *, width: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def _keep_hypothesis_out_of_the_working_directory() -> None:
+    """Hypothesis caches data in ./.hypothesis; a command-line run puts it in the user cache."""
+    import os
+    from pathlib import Path
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "symcheck" / "hypothesis"
+    set_hypothesis_home_dir(str(cache))
+
+
 def run(args) -> int:
     """Check the selected parts and print the table (or JSON); exit 7 if a proof fails."""
     from symcheck.catalogue import load_catalogue
@@ -94,6 +105,7 @@ def run(args) -> int:
     from symcheck._progress import ProgressBar
 
     parts = load_catalogue(args.catalogue).select(args.parts)
+    _keep_hypothesis_out_of_the_working_directory()
     with ProgressBar(len(parts), label="verify", enabled=not args.quiet) as bar:
         def progress(done, total, part_id):
             if done:

@@ -87,3 +87,22 @@ def test_a_closed_form_that_fails_its_proof_exits_7(capsys, monkeypatch):
 def test_bad_examples_option(capsys):
     assert main(["verify", "--examples", "0"]) == 2
     assert "not a positive integer" in capsys.readouterr().err
+
+
+def test_verify_leaves_nothing_in_the_working_directory(tmp_path):
+    """A fresh process, as a user runs it: hypothesis's cache goes to the user cache folder."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    work, cache = tmp_path / "work", tmp_path / "cache"
+    work.mkdir()
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache),
+           "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-m", "symcheck", "verify", "1.2.first", "--examples", "5",
+                           "--quiet"], cwd=work, env=env, capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()
+    assert list(work.iterdir()) == []
+    assert (cache / "symcheck" / "hypothesis").is_dir()
