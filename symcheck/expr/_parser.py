@@ -124,19 +124,26 @@ def _as_scalar(expr):
 class _Builder:
     """Walk a syntax tree and build the SymPy expression, checking shapes as it goes."""
 
-    def __init__(self, text: str, namespace: Mapping[str, object], where: str, limits: Limits):
+    def __init__(self, text: str, namespace: Mapping[str, object], where: str, limits: Limits,
+                 origin: list[int] | None = None):
         self.text = text
         self.namespace = namespace
         self.where = where
         self.limits = limits
+        self.origin = origin
 
     # -- errors ---------------------------------------------------------------------------
     def _segment(self, node) -> str:
-        return ast.get_source_segment(self.text, node) or self.text
+        segment = ast.get_source_segment(self.text, node) or self.text
+        return segment.replace(_KEYWORD_STANDINS["lambda"], "lambda")
 
     def _where(self, node) -> str:
         col = getattr(node, "col_offset", None)
-        return f"{self.where} at column {col + 1}" if col is not None else self.where
+        if col is None:
+            return self.where
+        if self.origin is not None:
+            col = self.origin[min(col, len(self.origin) - 1)]
+        return f"{self.where} at column {col + 1}"
 
     def parse_error(self, node, what: str, fix: str) -> ParseError:
         return ParseError(what, where=self._where(node), fix=fix)
@@ -227,6 +234,12 @@ class _Builder:
         if len(indices) != 2 or any(is_matrix(i) for i in indices):
             raise self.parse_error(node, f"`{self._segment(node)}` needs two scalar indices",
                                    "write X[i, j] (1-based), or v[i] for a vector")
+        indices = [as_sympy(index) for index in indices]
+        for index, size in zip(indices, matrix.shape):
+            if index.is_Integer and (index < 1 or (as_sympy(size).is_Integer and index > size)):
+                raise self.parse_error(node, f"`{self._segment(node)}` is outside the "
+                                       f"{format_shape(matrix)} matrix",
+                                       "indices are 1-based and at most the size of each side")
         return matrix[indices[0] - 1, indices[1] - 1]
 
     def _Call(self, node):
@@ -322,13 +335,15 @@ class _Builder:
 
     def _power(self, node):
         base = self.build(node.left)
-        if isinstance(node.right, ast.Name) and node.right.id == "T" and "T" not in self.namespace:
-            return Transpose(base).doit() if is_matrix(base) else base
         exponent = self.build(node.right)
+        if is_matrix(exponent) and not _is_1x1(exponent):
+            raise self.shape_error(node, f"`{self._segment(node)}` has a {format_shape(exponent)} "
+                                   "matrix as its exponent", "exponents must be scalars")
+        exponent = _as_scalar(exponent)
+        if is_matrix(exponent) or exponent.has(MatrixExpr):
+            raise self.shape_error(node, f"`{self._segment(node)}` has a matrix expression as its "
+                                   "exponent", "exponents must be numbers or scalar symbols")
         if not is_matrix(base):
-            if is_matrix(exponent):
-                raise self.shape_error(node, f"`{self._segment(node)}` raises a scalar to a matrix power",
-                                       "exponents must be scalars")
             self._check_exponent(node, exponent)
             return base ** exponent
         if _is_1x1(base) and not (exponent.is_Integer):
@@ -345,7 +360,8 @@ class _Builder:
 
     def _check_exponent(self, node, exponent):
         if exponent.is_Number and abs(exponent) > self.limits.max_power:
-            raise self.parse_error(node, f"the exponent {exponent} is too large",
+            shown = str(exponent) if len(str(exponent)) <= 12 else f"{float(exponent):.3g}"
+            raise self.parse_error(node, f"the exponent {shown} is too large",
                                    f"exponents are limited to ±{self.limits.max_power}")
 
     def _require_square(self, node, matrix, what: str):
@@ -545,25 +561,43 @@ def parse(text: str, namespace: Mapping[str, object], *, where: str = "expressio
     symcheck.errors.ParseError: expression at column 1: unknown function `__import__`; the functions are ...
     """
     _check_size(text, where, limits)
-    source = _KEYWORD_NAMES.sub(lambda m: _KEYWORD_STANDINS[m.group(0)], text.strip())
-    # Homework notation: A^T is a transpose (same length, so columns stay right); any other ^
-    # is a power, written ** so that Python's precedence rules apply to it.
-    source = _CARET_T.sub(".T", source).replace("^", "**")
+    source, origin = _rewrite(text.strip())
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
-        col = f" at column {exc.offset}" if exc.offset else ""
+        col = f" at column {origin[min(exc.offset - 1, len(origin) - 1)] + 1}" if exc.offset else ""
         raise ParseError(f"this is not a well-formed expression ({exc.msg})", where=f"{where}{col}",
                          fix="check brackets and operators; products need an explicit *") from None
     except (RecursionError, MemoryError, ValueError):
         raise ParseError("the expression is too deeply nested to read", where=where,
                          fix="simplify it") from None
     _check_tree(tree, where, limits)
-    builder = _Builder(source, namespace, where, limits)
+    builder = _Builder(source, namespace, where, limits, origin)
     try:
-        return builder.build(tree)
+        result = builder.build(tree)
     except (ParseError, ShapeError):
         raise
-    except (TypeError, ValueError, sp.SympifyError, RecursionError) as exc:
+    except (TypeError, ValueError, IndexError, NotImplementedError, sp.SympifyError,
+            RecursionError) as exc:
         raise ParseError(f"cannot build this expression: {exc}", where=where,
                          fix="check that each operation suits the shapes of its operands") from None
+    if isinstance(result, sp.Basic) and result.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ParseError("the expression divides by zero or is infinite", where=where,
+                         fix="check the denominators and constants")
+    return result
+
+
+def _rewrite(text: str) -> tuple[str, list[int]]:
+    """Return the text Python's parser reads, and the original column of each of its characters.
+
+    ``lambda`` (a Python keyword) becomes a same-length stand-in; homework notation ``A^T`` is a
+    transpose, and any other ``^`` a power, written ``**`` so that Python's precedence applies.
+    """
+    text = _KEYWORD_NAMES.sub(lambda m: _KEYWORD_STANDINS[m.group(0)], text)
+    text = _CARET_T.sub(".T", text)
+    source, origin = [], []
+    for column, ch in enumerate(text):
+        source.append("**" if ch == "^" else ch)
+        origin.extend([column] * (2 if ch == "^" else 1))
+    origin.append(len(text))
+    return "".join(source), origin

@@ -24,18 +24,11 @@ def sample_values(exprs: Sequence[sp.Basic], *, assumptions: Iterable[str] = (),
     >>> all(np.allclose(a, b) for a, b in rows)
     True
     """
-    from hypothesis import HealthCheck, given, settings
-
     from symcheck.verify._instances import instances
+    from symcheck.verify._prove import run_examples
     from symcheck.verify._symbolic import evaluate_all
 
     rows: list[list[np.ndarray | Exception]] = []
-
-    @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
-    @given(instances(list(exprs), assumptions=assumptions, max_side=max_side))
-    def collect(instance):
-        rows.append(evaluate_all(exprs, instance))
-
-    collect()
+    run_examples(instances(list(exprs), assumptions=assumptions, max_side=max_side),
+                 lambda instance: rows.append(evaluate_all(exprs, instance)), examples)
     return rows

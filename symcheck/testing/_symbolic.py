@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import numpy as np
 import sympy as sp
-from hypothesis import HealthCheck, given, settings
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from symcheck.errors import ShapeError, UsageError
 from symcheck.testing._settings import default_examples
 from symcheck.verify._instances import Instance, instances
-from symcheck.verify._symbolic import evaluate, expected_shape, is_scalar
-from symcheck.verify import check_gradient, check_hessian, check_jacobian
 from symcheck.verify._oracles import check_method
+from symcheck.verify._prove import check_instance, run_examples
+from symcheck.verify._symbolic import expected_shape, is_scalar
 
 __all__ = ["check_derivative"]
 
@@ -93,22 +91,19 @@ def check_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int | 
     __tracebackhide__ = True
     _validate(expr, wrt, closed_form, order, examples, method)
     kind = "vec-Hessian" if order == 2 else "gradient" if is_scalar(expr) else "Jacobian"
-    check = check_hessian if order == 2 else check_gradient if is_scalar(expr) else check_jacobian
     count = examples if examples is not None else default_examples()
 
-    @settings(max_examples=count, derandomize=True, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(instances([expr, closed_form, wrt], assumptions=assumptions))
     def derivative_matches(instance: Instance):
         __tracebackhide__ = True
-        f, value, point = evaluate(expr, closed_form, wrt, instance)
         try:
-            report = check(f, point, value.reshape(np.shape(value)), method=method, rtol=rtol)
+            report = check_instance(expr, wrt, closed_form, instance, order=order, method=method,
+                                    rtol=rtol)
         except ShapeError as exc:
             raise AssertionError(f"{kind} with respect to {wrt}: {exc}") from None
-        if not report.passed:
+        if report is not None and not report.passed:
             sizes = ", ".join(f"{d}={v}" for d, v in instance.sizes.items()) or "as declared"
             raise AssertionError(f"{kind} with respect to {wrt} does not match the oracle at "
                                  f"sizes {sizes}: {report}")
 
-    derivative_matches()
+    run_examples(instances([expr, closed_form, wrt], assumptions=assumptions),
+                 derivative_matches, count)

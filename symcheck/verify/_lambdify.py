@@ -73,10 +73,38 @@ class _MatrixNumPyPrinter(NumPyPrinter):
         return f"(lambda {self._print(variable)}: {self._print(body)})({self._print(expr.expr)})"
 
 
+    def _print_Vec(self, expr):
+        # vec stacks columns: column-major ("F") order.
+        return f"{self._module_format('numpy.reshape')}({self._print(expr.arg)}, (-1, 1), order='F')"
+
+    def _print_CommutationMatrix(self, expr):
+        m, n = expr.args
+        return f"commutation_matrix({self._print(m)}, {self._print(n)})"
+
+
+def commutation_matrix(m: int, n: int):
+    """Return K_{m,n} (mn×mn), the permutation with K vec(A) = vec(Aᵀ) for every A (m×n).
+
+    >>> import numpy as np
+    >>> A = np.arange(6.0).reshape(2, 3)
+    >>> bool(np.array_equal(commutation_matrix(2, 3) @ A.reshape(-1, 1, order="F"),
+    ...                     A.T.reshape(-1, 1, order="F")))
+    True
+    """
+    import numpy as np
+
+    m, n = int(m), int(n)
+    K = np.zeros((m * n, m * n))
+    for i in range(m):
+        for j in range(n):
+            K[j + n * i, i + m * j] = 1.0   # vec(Aᵀ)[j + n i] = A[i, j] = vec(A)[i + m j]
+    return K
+
+
 @lru_cache(maxsize=512)
 def _compiled(expr: sp.Basic, args: tuple) -> Callable:
-    return sp.lambdify(list(args), expr, modules="numpy", printer=_MatrixNumPyPrinter,
-                       docstring_limit=0)
+    return sp.lambdify(list(args), expr, modules=[{"commutation_matrix": commutation_matrix}, "numpy"],
+                       printer=_MatrixNumPyPrinter, docstring_limit=0)
 
 
 def numpy_function(expr: sp.Basic, args: Sequence[sp.Basic]) -> Callable:

@@ -14,7 +14,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-__all__ = ["Proof", "prove_derivative", "prove_stationary_point", "prove_values"]
+__all__ = ["Proof", "check_instance", "prove_derivative", "prove_stationary_point", "prove_values",
+           "run_examples"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class _Tally:
         self.notes: list[str] = []
         self.max_rel_error = 0.0
         self.examples = 0
+        self.skipped = 0
         self.failure: str | None = None
 
     def add(self, method: str, rel_error: float, passed: bool, describe: Callable[[], str],
@@ -68,22 +70,60 @@ class _Tally:
     def proof(self) -> Proof:
         method = ", ".join(f"{m}" if len(self.methods) == 1 else f"{m} ×{c}"
                            for m, c in self.methods.most_common()) or "none"
+        notes = list(self.notes)
+        if self.skipped:
+            notes.append(f"{self.skipped} drawn instances lie outside the domain (not finite) "
+                         "and were skipped")
         return Proof(passed=self.failure is None and self.examples > 0, method=method,
                      max_rel_error=self.max_rel_error, examples=self.examples,
-                     failure=self.failure if self.examples else "no example could be drawn",
-                     notes=tuple(self.notes))
+                     failure=self.failure if self.examples else "no instance inside the domain "
+                     "could be drawn", notes=tuple(notes))
 
 
-def _run(strategy, body: Callable, examples: int) -> None:
+def run_examples(strategy, body: Callable, examples: int) -> None:
+    """Call ``body(instance)`` on ``examples`` seeded draws of ``strategy``.
+
+    Every symcheck property run goes through here: derandomized (the same draws every run),
+    no example database, no deadline.  When ``body`` raises, hypothesis shrinks the instance
+    and re-raises, so callers that assert get the smallest failing instance.
+    """
+    __tracebackhide__ = True
     from hypothesis import HealthCheck, given, settings
 
     @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(strategy)
     def run(instance):
+        __tracebackhide__ = True
         body(instance)
 
     run()
+
+
+def check_instance(expr, wrt, closed_form, instance, *, order: int = 1, method: str = "auto",
+                   rtol: float | None = None):
+    """Return the DerivativeReport comparing ``closed_form`` with the oracle at one instance.
+
+    Returns None when the instance lies outside the domain: the function or the closed form
+    is not finite there (‖Y‖ at Y = 0, say), so no derivative exists to compare.
+    """
+    from symcheck.verify._checks import check_gradient, check_hessian, check_jacobian
+    from symcheck.verify._symbolic import evaluate, is_scalar
+
+    scalar = is_scalar(expr)
+    check = check_hessian if order == 2 and scalar else check_gradient if scalar else check_jacobian
+    f, value, point = evaluate(expr, closed_form, wrt, instance)
+    with np.errstate(all="ignore"):
+        inside = bool(np.all(np.isfinite(value)) and np.all(np.isfinite(np.asarray(f(point)))))
+    if not inside:
+        return None
+    if order == 2 and not scalar:
+        # The derivative of the Jacobian: a (size of f · size of x) × (size of x) matrix.  The
+        # inner Jacobian is exact to rounding (complex step), the outer one central differences.
+        f, method = _jacobian_of(f), "central"
+    if np.ndim(value) == 0 and float(value) == 0.0:
+        value = np.zeros(_shape_of_derivative(f, point, order if scalar else 1))
+    return check(f, point, value, method=method, rtol=rtol)
 
 
 def prove_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int = 200,
@@ -101,30 +141,19 @@ def prove_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int = 
     >>> proof.passed, proof.examples, proof.max_rel_error < 1e-12
     (True, 20, True)
     """
-    from symcheck.verify._checks import check_gradient, check_hessian, check_jacobian
     from symcheck.verify._instances import instances
-    from symcheck.verify._symbolic import evaluate, is_scalar
 
-    scalar = is_scalar(expr)
-    check = check_hessian if order == 2 and scalar else check_gradient if scalar else check_jacobian
     tally = _Tally()
 
     def body(instance):
-        f, value, point = evaluate(expr, closed_form, wrt, instance)
-        outer_method = method
-        if order == 2 and not scalar:
-            # The derivative of the Jacobian: a (size of f · size of x) × (size of x) matrix.
-            # The inner Jacobian is exact to rounding (complex step), the outer one by central
-            # differences of it.
-            f = _jacobian_of(f)
-            outer_method = "central"
-        if np.ndim(value) == 0 and float(value) == 0.0:
-            value = np.zeros(_shape_of_derivative(f, point, order if scalar else 1))
-        report = check(f, point, value.reshape(np.shape(value)), method=outer_method)
+        report = check_instance(expr, wrt, closed_form, instance, order=order, method=method)
+        if report is None:
+            tally.skipped += 1
+            return
         tally.add(report.method, report.max_rel_error, report.passed,
                   lambda: f"{report} at {instance!r}", report.note)
 
-    _run(instances([expr, closed_form, wrt], assumptions=assumptions), body, examples)
+    run_examples(instances([expr, closed_form, wrt], assumptions=assumptions), body, examples)
     return tally.proof()
 
 
@@ -172,7 +201,7 @@ def prove_stationary_point(objective, wrt, solution, *, examples: int = 200,
         tally.add(at_solution.method, rel, rel <= tol,
                   lambda: f"gradient at the solution is {rel:.2e} of its scale (> {tol:g}) at {instance!r}")
 
-    _run(instances([objective, solution, wrt], assumptions=assumptions), body, examples)
+    run_examples(instances([objective, solution, wrt], assumptions=assumptions), body, examples)
     return tally.proof()
 
 

@@ -61,7 +61,8 @@ def evaluate(expr, closed_form, wrt, instance: Instance):
         return f_all(*values[:position], x, *values[position + 1:])
 
     try:
-        closed = np.asarray(closed_all(*values), dtype=np.float64)
+        with np.errstate(all="ignore"):   # a point outside the domain shows up as inf or nan
+            closed = np.asarray(closed_all(*values), dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise AssertionError(f"the closed form did not return real numbers: {exc}") from None
     return f, closed, np.asarray(values[position], dtype=np.float64)

@@ -108,3 +108,24 @@ def test_sigmoid_is_the_logistic_function():
     assert sp.simplify(sigmoid(t).rewrite(sp.exp) - 1 / (1 + sp.exp(-t))) == 0
     assert sp.simplify(sigmoid(t).diff(t) - sp.diff(1 / (1 + sp.exp(-t)), t).rewrite(sigmoid)) == 0 or \
         abs(float((sigmoid(t).diff(t) - sp.diff(1 / (1 + sp.exp(-t)), t)).subs(t, 0.3).evalf())) < 1e-15
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("X[3, 1]", "`X[3, 1]` is outside the (2×2) matrix"),
+    ("X[0, 1]", "is outside the (2×2) matrix"),
+    ("(x.T*x)**x", "has a (2×1) matrix as its exponent"),
+    ("x.T*x/0", "divides by zero"),
+])
+def test_bad_values_are_parse_errors_not_crashes(text, fragment):
+    ns = symbols_from_shapes({"X": (2, 2), "x": (2, 1)})
+    with pytest.raises((ParseError, ShapeError)) as info:
+        parse(text, ns)
+    assert fragment in str(info.value)
+
+
+def test_columns_and_names_refer_to_the_text_as_written(ns):
+    with pytest.raises(ShapeError) as info:
+        parse("tr(M)^2 + lambda*a*b", ns)     # ^ is read as **, lambda as a stand-in
+    message = str(info.value)
+    assert "at column 11" in message and "lambda*a*b has shapes" in message
+    assert "_lmbda" not in message
