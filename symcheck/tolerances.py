@@ -32,18 +32,22 @@ TOLERANCES: dict[str, Tolerance] = {
     "complex_step": Tolerance(1e-12, 1e-13, "complex-step derivative, error near machine precision"),
     "central": Tolerance(1e-8, 1e-9, "central differences with Richardson extrapolation"),
     "central_plain": Tolerance(1e-6, 1e-7, "plain central differences, step ~ eps^(1/3)"),
-    "second_order": Tolerance(1e-7, 1e-8, "second derivatives from differences of the gradient"),
     "second_order_complex_step": Tolerance(1e-9, 1e-10, "second derivatives: central differences "
                                            "(Richardson) of the complex-step gradient"),
     "second_order_central": Tolerance(1e-6, 1e-7, "second derivatives: central differences "
                                       "(Richardson) of the central-difference gradient"),
     # Above this gap between complex step and central differences, f is not analytic there.
     "analyticity": Tolerance(1e-6, 1e-8, "complex step against central differences (Richardson)"),
+    # The gradient at a derived stationary point, relative to its scale away from it.
+    "stationary": Tolerance(1e-9, 0.0, "the gradient vanishes at the derived stationary point"),
+    # A float64 model against the same quantity computed exactly (30 digits).
+    "float64_vs_exact": Tolerance(1e-13, 0.0, "float64 NumPy model against 30-digit SymPy"),
+    # Reading a printed number into float64 before comparing it with a rounded truth.
+    "rounding_slack": Tolerance(1e-9, 1e-15, "slack on half a unit in the last printed digit"),
     # Comparing two symbolic closed forms by evaluation at random instances.
     "symbolic": Tolerance(1e-9, 1e-11, "two closed forms evaluated at the same random instance"),
     # Grading numbers the homework asks for.
     "numeric_full": Tolerance(1e-6, 1e-9, "a full-precision number, as printed with ~10 digits"),
-    "numeric_5dp": Tolerance(0.0, 5e-6, "a number the key rounds to 5 decimals"),
     "table_2dp": Tolerance(0.0, 0.005 + 1e-12, "a table value rounded to 2 decimals"),
     "rmse": Tolerance(1e-6, 0.0, "an RMSE figure"),
     # Data checks (symcheck evaluate).

@@ -250,7 +250,7 @@ class _Derivation:
 
     def hessian(self, gradient) -> Derivation:
         X = self.wrt
-        name, name_latex = "d(∂f/∂X)", rf"\mathrm{{d}}\frac{{\partial f}}{{\partial {to_latex(X)}}}"
+        name, name_latex = f"d(∂f/∂{X.name})", rf"\mathrm{{d}}\frac{{\partial f}}{{\partial {to_latex(X)}}}"
         linear = self.linear_map(name, name_latex, gradient)
         mn = X.rows * X.cols
         if isinstance(linear, ZeroMatrix) or linear == 0:
@@ -261,8 +261,9 @@ class _Derivation:
                                + f"; as a vec-Hessian the ({_fmt((mn, mn))}) zero matrix",
                                zero=True, linear_map=ZeroMatrix(*X.shape))
         hessian = self.vectorise(linear, name, name_latex)
-        self.add("∂²f/∂vec(X)∂vec(X)ᵀ", r"\frac{\partial^2 f}{\partial \operatorname{vec}X\,\partial "
-                 r"\operatorname{vec}X^{\top}}", hessian, "read off H from vec(dG) = H vec(dX)",
+        x_tex = to_latex(X)
+        self.add(f"∂²f/∂vec({X.name})∂vec({X.name})ᵀ", rf"\frac{{\partial^2 f}}{{\partial \operatorname{{vec}}{x_tex}\,\partial "
+                 rf"\operatorname{{vec}}{x_tex}^{{\top}}}}", hessian, "read off H from vec(dG) = H vec(dX)",
                  r"\operatorname{vec}(\mathrm{d}G) = H\operatorname{vec}(\mathrm{d}X)")
         convention = (f"vec-Hessian ∂²f/∂vec({X.name})∂vec({X.name})ᵀ ({_fmt((mn, mn))}), "
                       f"column-major vec; linear map d{X.name} ↦ H[d{X.name}] = d(∂f/∂{X.name}), "

@@ -25,11 +25,21 @@ def derive_text(text: str, shapes: Iterable[str], wrt: str, *, order: int = 1,
     """
     from symcheck.expr import parse, parse_shape, symbols_from_shapes
 
-    declared = dict(parse_shape(s) for s in shapes)
+    declared: dict[str, tuple] = {}
+    for declaration in shapes:
+        name, shape = parse_shape(declaration)
+        if name in declared:
+            raise UsageError(f"{name} is declared twice ({name}={declared[name]} and {declaration!r})",
+                             where="--shape", fix=f"declare {name} once")
+        declared[name] = shape
     namespace = symbols_from_shapes(declared)
-    if wrt not in declared or not declared[wrt]:
-        raise UsageError(f"--wrt {wrt} is not a declared matrix or vector", where="--wrt",
+    if wrt not in declared:
+        raise UsageError(f"{wrt} is not declared", where="--wrt",
                          fix="declare it with --shape, e.g. --shape X=n,m (a vector is x=n,1)")
+    if not declared[wrt]:
+        raise UsageError(f"{wrt} is declared as a scalar, and symcheck differentiates by "
+                         "vectors and matrices", where="--wrt",
+                         fix=f"declare it as a 1×1 matrix: --shape {wrt}=1,1")
     function = parse(text, namespace, where="--expr")
     return derive(function, namespace[wrt], order, tuple(assumptions))
 

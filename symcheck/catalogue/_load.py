@@ -201,7 +201,7 @@ def _read_part(source: str, raw: Mapping[str, Any], index: int, section: str,
     if not _ID.match(part_id):
         raise reader.error("id", f"{part_id!r} is not a part id",
                            "ids are dotted, starting with the section number, e.g. 1.5.first")
-    if not part_id.startswith(section + ".") and not part_id.startswith(section):
+    if not re.match(rf"^{re.escape(section)}[a-z]?\.", part_id):
         raise reader.error("id", f"{part_id!r} does not belong to section {section}",
                            f"start the id with {section}.")
     assumptions = reader.get("assumptions", list, default=[])
@@ -238,7 +238,7 @@ def _check_expressions(part: Part, reader: _Reader) -> None:
         if part.ask.function is not None:
             part.function_expr()
     except SymcheckError as err:
-        raise reader.error("ask", str(err), "fix the formula (see problems/README.md for the "
+        raise reader.error("ask", err.what, "fix the formula (see problems/README.md for the "
                            "expression language)") from None
     if part.ask.wrt is not None and part.ask.wrt not in namespace:
         raise reader.error("ask.wrt", f"{part.ask.wrt!r} is not a symbol of this part",
@@ -254,7 +254,7 @@ def _check_expressions(part: Part, reader: _Reader) -> None:
         except ShapeError:
             continue  # a finding about the key, not a broken file
         except ExpressionError as err:
-            raise reader.error(key, str(err), "transcribe the key's formula in the expression "
+            raise reader.error(key, err.what, "transcribe the key's formula in the expression "
                                "language (see problems/README.md)") from None
 
 
@@ -281,7 +281,12 @@ def _load_text(text: str, source: str) -> Section:
     head = top.sub("section", required=True)
     head.check_keys({"number", "title", "points", "note"})
     number = head.get("number", str, required=True)
-    defaults = top.get("defaults", dict, default={})
+    defaults_reader = top.sub("defaults")
+    defaults_reader.check_keys({"symbols", "assumptions", "ask", "grading", "key", "context",
+                                "statement", "title"})
+    defaults = defaults_reader.table
+    if "symbols" in defaults:
+        _read_symbols(defaults_reader)  # validates the shared symbols once, naming [defaults]
     raw_parts = top.get("parts", list, required=True)
     if not raw_parts:
         raise top.error("parts", "is empty", "add at least one [[parts]] table")

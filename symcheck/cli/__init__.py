@@ -4,7 +4,7 @@ Each command module defines ``register(subparsers)``, which adds its parser and 
 ``func`` to a function ``run(args) -> int``.  :func:`main` maps symcheck's errors to exit
 codes at the edge, so every command can be tested as ``main([...])`` without a subprocess.
 
-Exit codes: 0 success; 1 a finding the command reports as failure; 2 bad usage;
+Exit codes: 0 success; 1 an internal error (a bug in symcheck: please report it); 2 bad usage;
 3 a malformed catalogue file; 4 a bad expression; 5 cannot differentiate; 6 bad data;
 7 a derived closed form failed its proof; 130 interrupted.
 """
@@ -12,6 +12,7 @@ Exit codes: 0 success; 1 a finding the command reports as failure; 2 bad usage;
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -78,6 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - the edge: a bug must not look like a user's mistake
+        if os.environ.get("SYMCHECK_DEBUG"):
+            raise
+        print(f"symcheck: internal error (a bug in symcheck, not in your input): "
+              f"{type(exc).__name__}: {exc}\n"
+              "Please report it with the command you ran; set SYMCHECK_DEBUG=1 to see the traceback.",
+              file=sys.stderr)
+        return 1
 
 
 def console_main() -> None:

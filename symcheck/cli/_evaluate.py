@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 from symcheck.errors import UsageError
@@ -23,6 +24,16 @@ examples:
 """
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"--seed={text!r} is not a non-negative integer; write e.g. 0")
+    return value
+
+
 def register(subparsers) -> None:
     """Add the ``evaluate`` command."""
     import argparse
@@ -42,7 +53,7 @@ def register(subparsers) -> None:
                         help="ridge penalties λ ≥ 0 (default: 0.01,0.1,1,10,100,1000)")
     parser.add_argument("--plots", metavar="DIR",
                         help="write PNG figures into DIR (needs matplotlib)")
-    parser.add_argument("--seed", type=int, default=0, metavar="S",
+    parser.add_argument("--seed", type=_seed, default=0, metavar="S",
                         help="seeds the split, the MLP initialisation and batches (default 0)")
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
     parser.add_argument("--quiet", action="store_true", help="no progress bars on stderr")

@@ -83,7 +83,8 @@ def render_table(reports, *, width: int | None = None) -> str:
             lines.append(f"{indent}· truth: {r.truth}")
     counts = {v: sum(r.verdict == v for r in reports) for v in _MARK}
     lines.append("")
-    lines.append(f"{len(reports)} parts: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    noun = "part" if len(reports) == 1 else "parts"
+    lines.append(f"{len(reports)} {noun}: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
     return "\n".join(lines)
 
 

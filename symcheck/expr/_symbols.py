@@ -12,7 +12,6 @@ from symcheck.errors import UsageError
 __all__ = ["as_sympy", "dimension", "symbols_from_shapes", "parse_shape", "scalar_symbol"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_GREEK = {"lambda": "lambda", "lam": "lambda", "alpha": "alpha", "beta": "beta"}
 
 
 def as_sympy(value) -> sp.Basic:
@@ -95,6 +94,11 @@ def symbols_from_shapes(shapes: Mapping[str, Sequence]) -> dict[str, sp.Basic]:
     ((n, m), lam, n)
     """
     namespace: dict[str, sp.Basic] = {}
+    dimensions = {str(d) for shape in shapes.values() for d in tuple(shape) if isinstance(d, str)}
+    for name in shapes:
+        if name in dimensions:
+            raise UsageError(f"{name} is both a symbol and a size", where=f"shape of {name}",
+                             fix=f"rename the symbol or the size {name}")
     for name, shape in shapes.items():
         shape = tuple(shape)
         if len(shape) == 0:

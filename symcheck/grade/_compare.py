@@ -88,7 +88,8 @@ def _decimals(text: str | None, value: float) -> int:
     return len(mantissa.split(".")[1]) if "." in mantissa else 0
 
 
-def _round(value: sp.Float, decimals: int) -> Decimal:
+def round_half_up(value: sp.Float, decimals: int) -> Decimal:
+    """Return ``value`` rounded to ``decimals`` places, halves away from zero, as a Decimal."""
     return Decimal(str(sp.N(value, 40))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
@@ -102,7 +103,8 @@ def _number_agrees(claim: float, claim_text: str | None, truth: sp.Float) -> boo
     """True when the claim is the truth correctly rounded to the decimals it prints."""
     d = _decimals(claim_text, claim)
     half_ulp = 0.5 * 10.0 ** (-d)
-    return abs(claim - float(truth)) <= half_ulp * (1 + 1e-9) + 1e-15 * abs(float(truth))
+    slack = TOLERANCES["rounding_slack"]   # the float64 error in reading the printed digits
+    return abs(claim - float(truth)) <= half_ulp * (1 + slack.rtol) + slack.atol * abs(float(truth))
 
 
 def _fmt(value) -> str:
@@ -130,7 +132,7 @@ def _compare_number(part, truth: Truth) -> Verdict:
     key = part.key
     claim = key.value
     if part.ask.kind == "table_value":
-        want = _round(truth.value, part.ask.decimals)
+        want = round_half_up(truth.value, part.ask.decimals)
         got = Decimal(key.value_text) if key.value_text else Decimal(repr(claim))
         truth_text = f"{want} (from {_fmt(truth.value)})"
         if got == want:
@@ -190,7 +192,6 @@ def _max_rel_diff(rows, i: int, j: int) -> float | None:
 
 def _compare_symbolic(part, truth: Truth, examples: int) -> Verdict:
     from symcheck.expr import parse
-    from symcheck.grade._sample import sample_values
 
     key = part.key
     if key.answer is None:
@@ -216,7 +217,7 @@ def _compare_symbolic(part, truth: Truth, examples: int) -> Verdict:
 def _judge_symbolic(part, truth: Truth, claim, examples: int) -> Verdict:
     from symcheck.grade._sample import sample_values
 
-    tol = TOLERANCES["symbolic"].rtol
+    tol = tolerance(part.grading.tolerance).rtol
     truth_shape = _fmt_shape(_shape(truth.expr))
     if truth.is_zero:
         if claim == 0 or (getattr(claim, "is_ZeroMatrix", False)):
@@ -228,8 +229,8 @@ def _judge_symbolic(part, truth: Truth, claim, examples: int) -> Verdict:
         rows = sample_values([truth.expr, claim * sp.Identity(truth.expr.shape[0])]
                              if truth.expr.shape[0] == truth.expr.shape[1] else [truth.expr],
                              assumptions=part.assumptions, examples=examples)
-        if len(rows[0]) == 2 and (_max_rel_diff(rows, 0, 1) or 0.0) <= tol and \
-                _max_rel_diff(rows, 0, 1) is not None:
+        diff = _max_rel_diff(rows, 0, 1) if rows and len(rows[0]) == 2 else None
+        if diff is not None and diff <= tol:
             return Verdict("warning", (f"the key writes the scalar {part.key.answer} for "
                                        f"{part.key.answer}·I, the {truth_shape} {truth.kind}: right as "
                                        f"shorthand for the map dX ↦ {part.key.answer}·dX, but not "
@@ -294,7 +295,7 @@ def _check_symbolic_steps(part, truth: Truth, namespace, examples: int) -> list[
                             f"({type(exc).__name__}: {exc}): its indices do not fit the shapes")
             continue
         diff = _max_rel_diff(rows, a, b)
-        if diff is None or diff > TOLERANCES["symbolic"].rtol:
+        if diff is None or diff > tolerance(part.grading.tolerance).rtol:
             what = "does not hold at the solution" if a != 0 else "is not equal to the line it rewrites"
             problems.append(f"line {i} {text} {what}")
     return problems

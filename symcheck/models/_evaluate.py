@@ -187,7 +187,8 @@ def evaluate(data=None, *, target: str | None = None, test=None,
 
     settings = {"hidden": hidden, "hidden2": list(hidden2), "epochs": epochs, "alpha": alpha,
                 "batch_size": batch_size, "init": "Glorot uniform", "seed": seed}
-    y_scale = Standardizer(np.array([y_fit.mean()]), np.array([y_fit.std() or 1.0]))
+    # The target is checked like a feature: a constant target has nothing to predict.
+    y_scale = Standardizer.fit(y_fit[:, None], (target,), source=str(source))
     train = dict(X=Z_fit, y=y_fit, X_val=Z_val, y_val=y_val, y_scale=y_scale, epochs=epochs,
                  alpha=alpha, batch_size=batch_size, seed=seed, progress=progress)
     mlp, history = _train_mlp([Z_fit.shape[1], hidden, 1], label="MLP 1 hidden layer ", **train)

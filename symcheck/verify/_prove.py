@@ -14,6 +14,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from symcheck.tolerances import TOLERANCES
+
 __all__ = ["Proof", "check_instance", "prove_derivative", "prove_stationary_point", "prove_values",
            "run_examples"]
 
@@ -197,7 +199,7 @@ def prove_stationary_point(objective, wrt, solution, *, examples: int = 200,
         away = gradient(f, 2 * point + 1)
         scale = max(float(np.max(np.abs(away.value))), 1e-300)
         rel = float(np.max(np.abs(at_solution.value))) / scale
-        tol = 1e-9
+        tol = TOLERANCES["stationary"].rtol
         tally.add(at_solution.method, rel, rel <= tol,
                   lambda: f"gradient at the solution is {rel:.2e} of its scale (> {tol:g}) at {instance!r}")
 
@@ -206,11 +208,12 @@ def prove_stationary_point(objective, wrt, solution, *, examples: int = 200,
 
 
 def prove_values(pairs: Iterable[tuple[str, float, float]], *, method: str,
-                 rtol: float = 1e-12) -> Proof:
+                 rtol: float | None = None) -> Proof:
     """Return the :class:`Proof` that float64 values match independent high-precision ones.
 
     ``pairs`` holds ``(name, float64 value, high-precision value)``.
     """
+    rtol = TOLERANCES["float64_vs_exact"].rtol if rtol is None else rtol
     tally = _Tally()
     for name, fast, exact in pairs:
         rel = abs(fast - exact) / max(abs(exact), 1e-300)

@@ -129,7 +129,7 @@ BAD_CALLS = [
     (["derive", "1.5.first", *Q15], 2, "not both"),
     (["derive", "--expr", "a.T*X.T*X*b", "--shape", "a=m,1", "--shape", "X=n,m", "--shape", "b=n,1",
       "--wrt", "X"], 4, "a.T*X.T*X*b has shapes (1×m)·(n×1)"),
-    (["derive", "--expr", "a.T*X", "--shape", "a=m,1", "--shape", "X=m,n", "--wrt", "Y"], 2, "--wrt Y"),
+    (["derive", "--expr", "a.T*X", "--shape", "a=m,1", "--shape", "X=m,n", "--wrt", "Y"], 2, "Y is not declared"),
     (["derive", "--expr", "__import__('os')", "--shape", "X=m,n", "--wrt", "X"], 4, "unknown function"),
     (["derive", "--expr", "tr(X)", "--shape", "X=n,n", "--wrt", "X", "--assume", "X is blue"], 2,
      "cannot read the assumption"),

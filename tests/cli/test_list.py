@@ -96,3 +96,16 @@ def test_top_level_help_lists_every_command(capsys):
 def test_bad_option_is_a_usage_error(capsys):
     assert main(["list", "--nope"]) == 2
     assert "unrecognized arguments: --nope" in capsys.readouterr().err
+
+
+def test_an_internal_error_is_exit_1_with_a_short_message(capsys, monkeypatch):
+    import symcheck.cli._list as list_command
+
+    def broken(args):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.delenv("SYMCHECK_DEBUG", raising=False)
+    monkeypatch.setattr(list_command, "run", broken)
+    assert main(["list"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" in err and "ZeroDivisionError: boom" in err and "Traceback" not in err
