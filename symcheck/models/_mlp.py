@@ -30,7 +30,8 @@ _MEAN_OVER = ("samples", "entries")
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Return σ(z) = 1 / (1 + e^(−z)) elementwise (e^(−z) = ∞ gives exactly 0, no warning)."""
-    out = np.negative(z)
+    out = np.array(z, dtype=np.result_type(z, np.float64))   # a copy (0-d too), worked in place
+    np.negative(out, out=out)
     with np.errstate(over="ignore"):
         np.exp(out, out=out)
     out += 1.0

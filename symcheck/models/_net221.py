@@ -16,17 +16,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
+from symcheck.models._mlp import sigmoid
+
 __all__ = ["WEIGHT_NAMES", "Net221"]
 
 WEIGHT_NAMES = ("W13", "W14", "W23", "W24", "W35", "W45")
 
 
 def _sigmoid(t: float) -> float:
-    # σ(t) = 1 / (1 + e^(−t)), written so that neither branch overflows
-    if t >= 0:
-        return 1.0 / (1.0 + math.exp(-t))
-    e = math.exp(t)
-    return e / (1.0 + e)
+    # σ(t) = 1 / (1 + e^(−t)): the MLP's sigmoid, on one number
+    return float(sigmoid(np.array(t, dtype=np.float64)))
 
 
 @dataclass

@@ -119,6 +119,14 @@ def check_instance(expr, wrt, closed_form, instance, *, order: int = 1, method: 
         inside = bool(np.all(np.isfinite(value)) and np.all(np.isfinite(np.asarray(f(point)))))
     if not inside:
         return None
+    direction = _differential_in(closed_form, wrt, instance)
+    if order == 2 and not scalar and direction is not None:
+        # The closed form is the linear map dx ↦ dJ[dx]: compare it with the derivative of the
+        # (complex-step) Jacobian along the drawn direction dx, by central differences in t.
+        jac = _jacobian_of(f)
+        along = lambda t: jac(point + t[0] * direction)  # noqa: E731
+        return check_jacobian(along, np.zeros(1), value.reshape(-1, 1, order="F"), method="central",
+                              rtol=rtol)
     if order == 2 and not scalar:
         # The derivative of the Jacobian: a (size of f · size of x) × (size of x) matrix.  The
         # inner Jacobian is exact to rounding (complex step), the outer one central differences.
@@ -157,6 +165,17 @@ def prove_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int = 
 
     run_examples(instances([expr, closed_form, wrt], assumptions=assumptions), body, examples)
     return tally.proof()
+
+
+def _differential_in(closed_form, wrt, instance):
+    """The drawn value of the differential d<wrt> when the closed form is a linear map in it."""
+    import sympy as sp
+
+    name = f"d{wrt}"
+    for symbol, value in instance.values.items():
+        if isinstance(symbol, sp.MatrixSymbol) and str(symbol) == name and closed_form.has(symbol):
+            return np.asarray(value, dtype=np.float64)
+    return None
 
 
 def _jacobian_of(f: Callable) -> Callable:

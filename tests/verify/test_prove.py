@@ -50,3 +50,14 @@ def test_commutation_matrix_transposes_vec():
         A = rng.normal(size=(m, n))
         vec = lambda M: M.reshape(-1, 1, order="F")
         assert np.array_equal(commutation_matrix(m, n) @ vec(A), vec(A.T))
+
+
+def test_second_derivative_of_a_matrix_function_is_proven_as_a_linear_map():
+    ns = symbols_from_shapes({"M": ("n", "n"), "x": ("n", 1)})
+    f = parse("M*x*x.T", ns)
+    result = derive(f, ns["x"], order=2)
+    assert result.expr.has(result.differential)
+    proof = prove_derivative(f, ns["x"], result.expr, order=2, examples=15)
+    assert proof.passed, proof.failure
+    wrong = prove_derivative(f, ns["x"], 2 * result.expr, order=2, examples=15)
+    assert not wrong.passed
