@@ -9,7 +9,7 @@ Jacobian ∂vec f/∂vec(X)ᵀ in numerator layout the same way.
 from __future__ import annotations
 
 import sympy as sp
-from sympy.matrices.expressions import MatrixExpr, MatrixSymbol, Trace, Transpose, ZeroMatrix
+from sympy.matrices.expressions import MatrixSymbol, Trace, Transpose, ZeroMatrix
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from symcheck.calculus._adjoint import gradient_terms

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
-from sympy.matrices.expressions import Identity, Inverse, MatAdd, MatMul, Transpose
+from sympy.matrices.expressions import Identity, Inverse, MatAdd, MatMul
 
 from symcheck.calculus._derive import derive
 from symcheck.calculus._printing import latex as to_latex

@@ -17,7 +17,6 @@ KroneckerProduct(A + A.T, I)
 
 from __future__ import annotations
 
-import sympy as sp
 from sympy.matrices.expressions import (
     DiagMatrix,
     HadamardProduct,

@@ -27,7 +27,7 @@ class sigmoid(sp.Function):
         return s * (1 - s)
 
     @classmethod
-    def eval(cls, arg):
+    def eval(cls, arg):  # trusted: SymPy's evaluation hook for sigmoid(number), not Python's eval
         if arg.is_zero:
             return sp.Rational(1, 2)
         return None

@@ -8,7 +8,7 @@ Second derivatives are checked against central differences of the book's gradien
 import numpy as np
 import pytest
 import sympy as sp
-from sympy import Determinant, Identity, Inverse, KroneckerProduct, MatrixSymbol, Trace
+from sympy import Determinant, Inverse, KroneckerProduct, MatrixSymbol, Trace
 
 from symcheck.calculus import apply_elementwise, derive
 from symcheck.expr import sigmoid

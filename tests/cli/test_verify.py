@@ -4,7 +4,6 @@ import dataclasses
 import json
 import math
 
-import pytest
 
 import symcheck.calculus
 from symcheck.catalogue import load_catalogue

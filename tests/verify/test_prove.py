@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import sympy as sp
 
 from symcheck.calculus import derive
 from symcheck.expr import parse, symbols_from_shapes
