@@ -1,0 +1,77 @@
+"""Every limit on the work one input may cause, in one table.
+
+symcheck reads untrusted text: student answers, submission files, catalogue files and CSVs.  Each
+input is bounded in size before any work starts, and the work itself (parsing, symbolic
+derivation, numeric evaluation) is bounded where it happens.  A limit that is hit raises a
+clear error naming the limit (``LIMITS["answer_length"].name``) and the input, never a hang,
+an out-of-memory or a traceback.
+
+Change a limit here and nowhere else.  Tolerances live beside this table in
+``symcheck/tolerances.py``.
+
+>>> LIMITS["answer_length"].value
+10000
+>>> limit("answer_length").describe()
+'answer_length = 10000 (characters in one expression or answer)'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Limit", "LIMITS", "limit"]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One bound: its name, its value and the unit it counts in."""
+
+    name: str
+    value: int | float
+    unit: str
+
+    def describe(self) -> str:
+        """Return ``name = value (unit)``, for error messages and the docs."""
+        return f"{self.name} = {self.value} ({self.unit})"
+
+
+def _table(*rows: tuple[str, int | float, str]) -> dict[str, Limit]:
+    return {name: Limit(name, value, unit) for name, value, unit in rows}
+
+
+LIMITS: dict[str, Limit] = _table(
+    # Expressions and answers (symcheck.expr, the answer language of symcheck.grade).
+    ("answer_length", 10_000, "characters in one expression or answer"),
+    ("answer_depth", 60, "nesting depth of one expression"),
+    ("answer_nodes", 5_000, "syntax-tree nodes in one expression"),
+    ("number_digits", 60, "significant digits in one number literal"),
+    ("number_exponent", 300, "decimal exponent of one number literal, |e| at most"),
+    ("power_exponent", 64, "integer exponent of one power"),
+    ("power_degree", 256, "total degree of nested powers, after multiplying exponents"),
+    ("sum_terms", 1_000, "terms of one summation"),
+    ("derivation_ops", 200_000, "SymPy operations in one derivation (its expression-tree size)"),
+    ("derivation_seconds", 10, "seconds of symbolic work on one derivation"),
+    ("chain_lines", 50, "lines in one derivation chain"),
+    # Files.
+    ("catalogue_file_bytes", 2_000_000, "bytes in one catalogue file"),
+    ("catalogue_parts", 2_000, "parts in one catalogue file"),
+    ("catalogue_toml_depth", 20, "nesting depth of tables and arrays in one catalogue file"),
+    ("submission_file_bytes", 1_000_000, "bytes in one submission file"),
+    ("submission_answers", 1_000, "answers in one submission file"),
+    ("submission_files", 10_000, "submission files in one batch folder"),
+    ("csv_bytes", 50_000_000, "bytes in one CSV file"),
+    ("csv_rows", 1_000_000, "data rows in one CSV file"),
+    ("csv_columns", 1_000, "columns in one CSV file"),
+    ("model_size", 10_000, "a size (rows, columns, units) in a catalogue context or a model"),
+)
+
+
+def limit(name: str) -> Limit:
+    """Return the limit called ``name``; raise UsageError naming the known ones."""
+    from symcheck.errors import UsageError
+
+    try:
+        return LIMITS[name]
+    except KeyError:
+        raise UsageError(f"unknown limit name={name!r}", where="limit",
+                         fix=f"use one of {', '.join(sorted(LIMITS))}") from None

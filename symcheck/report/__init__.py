@@ -1,0 +1,1 @@
+"""The verification report: LaTeX/PDF and standalone HTML (MathML) documents."""
