@@ -24,6 +24,7 @@ __all__ = [
     "ShapeError",
     "DerivationError",
     "DataError",
+    "SubmissionError",
     "ProofError",
 ]
 
@@ -87,6 +88,10 @@ class DataError(SymcheckError):
     """A data file (a CSV for ``symcheck evaluate``) cannot be used as given."""
 
     exit_code = 6
+
+
+class SubmissionError(DataError):
+    """A submission file cannot be read; ``where`` names the file and line (``ada.toml:3``)."""
 
 
 class ProofError(SymcheckError):
