@@ -15,6 +15,7 @@ where complex step does not apply, saying so in the report.
 
 from symcheck.verify._checks import check_gradient, check_hessian, check_jacobian
 from symcheck.verify._first import central_jacobian, complex_step_jacobian
+from symcheck.verify._lambdify import numpy_function
 from symcheck.verify._oracles import METHODS, NumericDerivative, gradient, jacobian, vec_hessian
 from symcheck.verify._report import DerivativeReport, compare, tolerance_for
 from symcheck.verify._vec import entry_of, unvec, vec
@@ -32,6 +33,7 @@ __all__ = [
     "entry_of",
     "gradient",
     "jacobian",
+    "numpy_function",
     "tolerance_for",
     "unvec",
     "vec",
