@@ -21,6 +21,7 @@ __all__ = [
     "CatalogueError",
     "ExpressionError",
     "ParseError",
+    "AnswerError",
     "ShapeError",
     "DerivationError",
     "DataError",
@@ -72,6 +73,17 @@ class ExpressionError(SymcheckError):
 
 class ParseError(ExpressionError):
     """The text of an expression is not in symcheck's expression language."""
+
+
+class AnswerError(ParseError):
+    """An answer cannot be graded: ``code`` is SYNTAX, UNKNOWN_SYMBOL, UNSUPPORTED, TOO_LARGE or
+    SHAPE, and ``column`` (1-based, or None) is where in the text."""
+
+    def __init__(self, what: str, *, code: str, column: int | None = None,
+                 where: str | None = None, fix: str | None = None):
+        self.code = code
+        self.column = column
+        super().__init__(what, where=where, fix=fix)
 
 
 class ShapeError(ExpressionError):
