@@ -56,11 +56,13 @@ LIMITS: dict[str, Limit] = _table(
     ("catalogue_file_bytes", 2_000_000, "bytes in one catalogue file"),
     ("catalogue_parts", 2_000, "parts in one catalogue file"),
     ("catalogue_toml_depth", 20, "nesting depth of tables and arrays in one catalogue file"),
-    ("submission_file_bytes", 6_000_000, "bytes in one submission file (room for one over-long "
-     "answer, which is then graded TOO_LARGE)"),
+    ("submission_file_bytes", 1_000_000, "bytes in one submission file, not counting answers "
+     "longer than answer_length (each is graded TOO_LARGE)"),
+    ("submission_read_bytes", 8_000_000, "bytes read from one submission file, over-long answers included"),
     ("submission_answers", 1_000, "answers in one submission file"),
     ("submission_toml_depth", 20, "nesting depth of tables, arrays and dotted keys in one submission file"),
-    ("submission_values", 60_000, "keys and values in one submission file"),
+    ("submission_values", 20_000, "keys and values in one submission file"),
+    ("submission_tokens", 200_000, "quotes, brackets, separators and line breaks in one submission file"),
     ("submission_files", 10_000, "submission files in one batch folder"),
     ("csv_bytes", 50_000_000, "bytes in one CSV file"),
     ("csv_rows", 1_000_000, "data rows in one CSV file"),
