@@ -49,6 +49,7 @@ LIMITS: dict[str, Limit] = _table(
     ("power_exponent", 64, "integer exponent of one power"),
     ("power_degree", 256, "total degree of nested powers, after multiplying exponents"),
     ("sum_terms", 1_000, "terms of one summation"),
+    ("answer_literal_size", 100, "a size written as a number in an answer: Identity(3), ones(2, 1)"),
     ("derivation_ops", 200_000, "SymPy operations in one derivation (its expression-tree size)"),
     ("derivation_seconds", 10, "seconds of symbolic work on one derivation"),
     ("chain_lines", 50, "lines in one derivation chain"),
