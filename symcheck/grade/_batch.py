@@ -1,0 +1,390 @@
+"""Grade a whole class: every submission file of a folder, on any ``concurrent.futures`` executor.
+
+:func:`grade_batch` reads and grades the files in chunks (one task per chunk amortises the
+inter-process traffic); each worker process builds its own :class:`~symcheck.grade.Grader` once
+and keeps it in a module-level global, so every part is prepared once per process and identical
+answers are graded once per process.  Any ``concurrent.futures.Executor`` works: none (grade in
+this process), a ``ProcessPoolExecutor``, or a Dask cluster's ``client.get_executor()``.
+
+A file that cannot be read is reported with its file and line and the batch goes on; so is a
+bug in grading one file.  The result holds one row per student and part, the per-part summary a
+TA needs for the next recitation, and writes itself atomically (a temporary file in the same
+folder, fsync, rename): an interrupted run leaves the old file or the whole new one.
+
+>>> rows = [BatchRow("ada", "1.4.first", "incorrect", 0.0, 1.0, ("TRANSPOSED",), "transposed", ()),
+...         BatchRow("bob", "1.4.first", "correct", 1.0, 1.0, (), "right", ())]
+>>> summary = summarise(rows, {("ada", "1.4.first"): "b*a.T"})
+>>> summary[0]["correct"], summary[0]["codes"]
+(1, {'TRANSPOSED': 0.5})
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from collections import Counter, defaultdict
+from concurrent.futures import Executor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from symcheck.errors import SymcheckError, UsageError
+from symcheck.grade._submission import SubmissionIssue, find_submissions, read_submission
+
+__all__ = ["BatchRow", "BatchResult", "FileOutcome", "grade_batch", "summarise",
+           "write_atomically", "ROW_FIELDS"]
+
+ROW_FIELDS = ("student", "id", "verdict", "score", "max_score", "codes", "feedback",
+              "carried_forward_from")
+_WRONG = ("incorrect", "partial", "invalid")
+_SHOWN_ANSWER = 80      # characters of an answer shown in the summary
+_TOP_WRONG = 3          # most common wrong answers listed per part
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One student's grade for one part (``verdict`` "error" for an entry that could not be read)."""
+
+    student: str
+    id: str
+    verdict: str
+    score: float
+    max_score: float
+    codes: tuple[str, ...]
+    feedback: str
+    carried_forward_from: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        """Return the row with list fields as lists (JSON)."""
+        return {"student": self.student, "id": self.id, "verdict": self.verdict,
+                "score": self.score, "max_score": self.max_score, "codes": list(self.codes),
+                "feedback": self.feedback, "carried_forward_from": list(self.carried_forward_from)}
+
+    def to_csv(self) -> list:
+        """Return the row's CSV cells; lists are joined with ';'."""
+        return [self.student, self.id, self.verdict, _number(self.score), _number(self.max_score),
+                ";".join(self.codes), self.feedback, ";".join(self.carried_forward_from)]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What grading one file gave: its rows, the problems it had, the wrong answers' texts."""
+
+    student: str
+    file: str
+    rows: tuple[BatchRow, ...] = ()
+    issues: tuple[SubmissionIssue, ...] = ()
+    error: str | None = None
+    wrong_answers: dict[str, str] = field(default_factory=dict)
+    answered: int = 0
+
+    @property
+    def score(self) -> float:
+        return sum(r.score for r in self.rows if r.verdict != "manual")
+
+    @property
+    def max_score(self) -> float:
+        return sum(r.max_score for r in self.rows if r.verdict not in ("manual", "error"))
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The grades of a class: rows per student and part, problems, and the per-part summary."""
+
+    files: tuple[FileOutcome, ...]
+    skipped: tuple[SubmissionIssue, ...] = ()
+
+    @property
+    def rows(self) -> list[BatchRow]:
+        return [row for outcome in self.files for row in outcome.rows]
+
+    @property
+    def problems(self) -> list[str]:
+        """Every file, entry or link that could not be graded, as ``file:line: message``."""
+        found = [str(issue) for issue in self.skipped]
+        for outcome in self.files:
+            if outcome.error:
+                found.append(outcome.error)
+            found += [str(issue) for issue in outcome.issues]
+        return found
+
+    @property
+    def answers(self) -> int:
+        """How many answers were graded."""
+        return sum(outcome.answered for outcome in self.files)
+
+    def summary(self) -> list[dict]:
+        """Return the per-part summary (see :func:`summarise`)."""
+        shown = {(o.student, part): text for o in self.files for part, text in o.wrong_answers.items()}
+        return summarise(self.rows, shown)
+
+    def to_json(self) -> str:
+        """Return ``{"students", "rows", "summary", "problems"}`` as JSON text."""
+        students = [{"student": o.student, "file": o.file, "score": o.score,
+                     "max_score": o.max_score, "error": o.error} for o in self.files]
+        return json.dumps({"students": students, "rows": [r.to_dict() for r in self.rows],
+                           "summary": self.summary(), "problems": self.problems},
+                          indent=1, ensure_ascii=False) + "\n"
+
+    def to_csv(self) -> str:
+        """Return the rows as CSV text with a header row (``ROW_FIELDS``)."""
+        return _csv_text(ROW_FIELDS, (row.to_csv() for row in self.rows))
+
+    def summary_csv(self) -> str:
+        """Return the per-part summary as CSV text."""
+        header = ("id", "answered", "correct", "partial", "incorrect", "invalid", "missing",
+                  "most_common_wrong", "codes")
+        lines = ([s["id"], s["answered"], s["correct"], s["partial"], s["incorrect"],
+                  s["invalid"], s["missing"], _wrong_text(s["most_common_wrong"]),
+                  _codes_text(s["codes"])] for s in self.summary())
+        return _csv_text(header, lines)
+
+    def format_summary(self) -> str:
+        """Return the summary as a text table for the terminal, problems listed below it."""
+        out = [f"{'part':<16} {'right':>9}  codes (share of answers)   most common wrong answers"]
+        for s in self.summary():
+            right = f"{s['correct']}/{s['answered']}"
+            wrong = "; ".join(f"{w['answer']} ×{w['count']}" for w in s["most_common_wrong"])
+            out.append(f"{s['id']:<16} {right:>9}  {_codes_text(s['codes']) or '-':<26} {wrong}")
+        graded = sum(1 for o in self.files if o.error is None)
+        out.append(f"\n{graded} of {len(self.files)} submissions graded, {self.answers} answers")
+        problems = self.problems
+        if problems:
+            out.append(f"{len(problems)} problems:")
+            out += [f"  {p}" for p in problems]
+        return "\n".join(out)
+
+    def write(self, out: Path | str) -> list[Path]:
+        """Write the rows to ``out`` (.csv or .json) and, for CSV, the summary beside it.
+
+        Returns the paths written.  Each file is written atomically (:func:`write_atomically`).
+        """
+        out = Path(out)
+        if out.suffix == ".json":
+            write_atomically(out, self.to_json())
+            return [out]
+        if out.suffix == ".csv":
+            summary = out.with_name(out.stem + "-summary.csv")
+            write_atomically(out, self.to_csv())
+            write_atomically(summary, self.summary_csv())
+            return [out, summary]
+        raise UsageError(f"--out={str(out)!r} must end in .csv or .json", where="--out",
+                         fix="write e.g. --out grades.csv")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_safe(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def _csv_safe(cell):
+    """Defuse spreadsheet formulas: a text cell starting with = + - @ gets a leading quote."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(cell)
+            return cell
+        except ValueError:
+            return "'" + cell
+    return cell
+
+
+def _codes_text(codes: dict[str, float]) -> str:
+    return "; ".join(f"{code} {share:.0%}" for code, share in codes.items())
+
+
+def _wrong_text(wrong: list[dict]) -> str:
+    return "; ".join(f"{w['answer']} ×{w['count']} [{','.join(w['codes'])}]" for w in wrong)
+
+
+def summarise(rows: Iterable[BatchRow], wrong_answers: dict[tuple[str, str], str]) -> list[dict]:
+    """Summarise each part: how many answered and got it right, common wrong answers, code shares.
+
+    Args:
+        rows: the batch's rows (rows of manual parts and of unreadable entries are left out).
+        wrong_answers: (student, part id) -> the text of a wrong answer, for grouping.
+
+    Returns one dict per part, in the order parts first appear: ``{"id", "answered",
+    "correct", "partial", "incorrect", "invalid", "missing", "most_common_wrong": [{"answer",
+    "count", "codes"}], "codes": {code: share of the answers that carry it}}``.
+    """
+    by_part: dict[str, list[BatchRow]] = defaultdict(list)
+    for row in rows:
+        if row.verdict not in ("manual", "error"):
+            by_part[row.id].append(row)
+    summary = []
+    for part, part_rows in by_part.items():
+        verdicts = Counter(r.verdict for r in part_rows)
+        answered = len(part_rows) - verdicts["missing"]
+        codes = Counter(code for r in part_rows if r.verdict != "missing"
+                        for code in dict.fromkeys(r.codes))
+        groups: dict[str, list[BatchRow]] = defaultdict(list)
+        for r in part_rows:
+            if r.verdict in _WRONG:
+                groups[wrong_answers.get((r.student, part), "?")].append(r)
+        common = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))[:_TOP_WRONG]
+        summary.append({
+            "id": part, "answered": answered, "correct": verdicts["correct"],
+            "partial": verdicts["partial"], "incorrect": verdicts["incorrect"],
+            "invalid": verdicts["invalid"], "missing": verdicts["missing"],
+            "most_common_wrong": [
+                {"answer": text, "count": len(group),
+                 "codes": [c for c, _ in Counter(c for r in group for c in r.codes).most_common()]}
+                for text, group in common],
+            "codes": {code: count / answered for code, count in codes.most_common()} if answered else {},
+        })
+    return summary
+
+
+# --------------------------------------------------------------------------- atomic output
+
+def write_atomically(path: Path | str, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder, fsync and rename.
+
+    An interruption at any point leaves either the previous file (or none) or the whole new
+    one, never a part; the temporary file is removed on failure.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False,
+                                         prefix=f".{path.name}.", suffix=".tmp", newline="")
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        try:
+            os.unlink(handle.name)
+        except OSError:
+            pass
+        raise
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)  # the rename itself survives a crash
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+# --------------------------------------------------------------------------- the workers
+
+_WORKER: dict = {}      # per process: catalogue folder -> (grader, known ids)
+
+
+def _default_grader(catalogue_dir: str | None):
+    from symcheck.catalogue import load_catalogue
+    from symcheck.grade import Grader
+
+    catalogue = load_catalogue(catalogue_dir)
+    return Grader(catalogue), frozenset(p.id for p in catalogue.parts)
+
+
+def _worker_grader(catalogue_dir: str | None, make_grader: Callable | None):
+    """Return this process's (grader, known ids), building them on first use."""
+    key = (catalogue_dir, make_grader)
+    if key not in _WORKER:
+        _WORKER[key] = (make_grader or _default_grader)(catalogue_dir)
+    return _WORKER[key]
+
+
+def _answer_text(value) -> str:
+    text = " = ".join(value) if isinstance(value, list) else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= _SHOWN_ANSWER else text[:_SHOWN_ANSWER - 1] + "…"
+
+
+def grade_file(path: Path | str, grader, known_ids=None, *, follow_symlinks: bool = False) -> FileOutcome:
+    """Read and grade one submission file; never raises for a bad file or a grading bug."""
+    path = Path(path)
+    try:
+        submission = read_submission(path, known_ids=known_ids, follow_symlinks=follow_symlinks)
+    except SymcheckError as err:
+        return FileOutcome(path.stem, str(path), error=str(err),
+                           rows=(BatchRow(path.stem, "", "error", 0.0, 0.0, (), str(err), ()),))
+    try:
+        result = grader.grade_submission(submission.answers)
+    except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the class
+        message = (f"{path.name}: internal error while grading ({type(exc).__name__}: {exc}); "
+                   "a bug in symcheck, please report it")
+        return FileOutcome(submission.student, str(path), error=message,
+                           rows=(BatchRow(submission.student, "", "error", 0.0, 0.0, (), message, ()),))
+    rows = [BatchRow(submission.student, p.id, p.verdict, float(p.score), float(p.max_score),
+                     tuple(p.codes), p.feedback, tuple(p.carried_forward_from))
+            for p in result.parts]
+    rows += [BatchRow(submission.student, issue.id or "", "error", 0.0, 0.0, (), str(issue), ())
+             for issue in submission.issues]
+    wrong = {p.id: _answer_text(submission.answers[p.id]) for p in result.parts
+             if p.verdict in _WRONG and p.id in submission.answers}
+    return FileOutcome(submission.student, str(path), rows=tuple(rows), issues=submission.issues,
+                       wrong_answers=wrong, answered=len(submission.answers))
+
+
+def _grade_chunk(paths: Sequence[str], catalogue_dir: str | None,
+                 make_grader: Callable | None) -> list[FileOutcome]:
+    grader, known = _worker_grader(catalogue_dir, make_grader)
+    return [grade_file(path, grader, known) for path in paths]
+
+
+def _chunks(items: Sequence, size: int) -> list[Sequence]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def grade_batch(source: Path | str | Iterable[Path | str], *, executor: Executor | None = None,
+                catalogue: Path | str | None = None, chunk_size: int | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                make_grader: Callable | None = None) -> BatchResult:
+    """Grade every submission of a folder (or a list of files) and return a :class:`BatchResult`.
+
+    Args:
+        source: a folder of ``*.toml`` submission files (symbolic links and other non-regular
+            files are skipped and reported, never opened), or an iterable of file paths.
+        executor: any ``concurrent.futures.Executor`` (a ``ProcessPoolExecutor``, a Dask
+            ``client.get_executor()``); default None grades in this process.
+        catalogue: the catalogue folder (default None: the shipped catalogue).
+        chunk_size: files per task (default: about a sixteenth of the class, 1 to 25).
+        progress: called as ``progress(files_just_finished, total_files)`` after each chunk.
+        make_grader: ``make_grader(catalogue)`` -> (grader, known part ids), a picklable
+            module-level function; default None builds the real Grader.  For tests.
+
+    Files are graded in chunks; results come back in the order of the file names.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        paths, skipped = find_submissions(source)
+    else:
+        paths, skipped = [Path(p) for p in source], []
+    names = [str(p) for p in paths]
+    catalogue_dir = None if catalogue is None else str(catalogue)
+    size = chunk_size or max(1, min(25, math.ceil(len(names) / 16)))
+    outcomes: list[FileOutcome] = []
+    if executor is None:
+        for chunk in _chunks(names, size):
+            outcomes += _grade_chunk(chunk, catalogue_dir, make_grader)
+            if progress:
+                progress(len(chunk), len(names))
+    else:
+        futures = {executor.submit(_grade_chunk, chunk, catalogue_dir, make_grader): len(chunk)
+                   for chunk in _chunks(names, size)}
+        for future in as_completed(futures):
+            outcomes += future.result()
+            if progress:
+                progress(futures[future], len(names))
+    order = {name: i for i, name in enumerate(names)}
+    outcomes.sort(key=lambda o: order[o.file])
+    return BatchResult(files=tuple(outcomes), skipped=tuple(skipped))
