@@ -23,15 +23,12 @@ from symcheck.catalogue._model import (
     Part,
     Section,
 )
-from symcheck.errors import CatalogueError, ExpressionError, ShapeError, SymcheckError
+from symcheck.errors import CatalogueError, ExpressionError, ShapeError, SymcheckError, UsageError
 from symcheck.tolerances import TOLERANCES
 
 __all__ = ["Catalogue", "load_catalogue", "load_file", "default_catalogue_dir"]
 
 _ID = re.compile(r"^[0-9]+[a-z]?(\.[A-Za-z0-9_]+)+$")
-_ASSUMPTION = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*) (?P<kind>symmetric|invertible|positive definite|orthogonal"
-    r"|> 0|>= 0)$")
 _NUMERIC_KINDS = {"number", "table_value"}
 _SYMBOLIC_KINDS = {"derivative", "closed_form", "matrix_gradient"}
 _MANUAL_KINDS = {"explanation", "code"}
@@ -92,6 +89,17 @@ def _read_symbols(reader: _Reader) -> dict[str, tuple]:
                                    "or a size name", 'use sizes like 3 or "n"')
         symbols[name] = tuple(shape)
     return symbols
+
+
+def _read_assumptions(reader: _Reader, texts: list, symbols: Mapping[str, tuple]) -> None:
+    """Check each assumption with the one grammar (symcheck.expr.parse_assumption)."""
+    from symcheck.expr import parse_assumption
+
+    for i, text in enumerate(texts):
+        try:
+            parse_assumption(text, symbols)
+        except UsageError as err:
+            raise reader.error(f"assumptions[{i}]", err.what, err.fix) from None
 
 
 def _read_steps(reader: _Reader, key: str) -> tuple[KeyStep, ...]:
@@ -205,16 +213,13 @@ def _read_part(source: str, raw: Mapping[str, Any], index: int, section: str,
         raise reader.error("id", f"{part_id!r} does not belong to section {section}",
                            f"start the id with {section}.")
     assumptions = reader.get("assumptions", list, default=[])
-    for i, text in enumerate(assumptions):
-        if not isinstance(text, str) or not _ASSUMPTION.match(text):
-            raise reader.error(f"assumptions[{i}]", f"{text!r} is not an assumption symcheck knows",
-                               'write "M symmetric", "X invertible", "A positive definite", '
-                               '"Q orthogonal" or "lambda > 0"')
+    symbols = _read_symbols(reader)
+    _read_assumptions(reader, assumptions, symbols)
     ask = _read_ask(reader)
     part = Part(id=part_id, section=section, title=reader.get("title", str, required=True),
                 statement=reader.get("statement", str, required=True), ask=ask,
                 grading=_read_grading(reader, ask.kind), key=_read_key(reader),
-                symbols=_read_symbols(reader), assumptions=tuple(assumptions),
+                symbols=symbols, assumptions=tuple(assumptions),
                 as_written=reader.get("as_written", dict, default={}),
                 context=reader.get("context", dict, default={}), source=source)
     _check_expressions(part, reader)
@@ -229,10 +234,6 @@ def _check_expressions(part: Part, reader: _Reader) -> None:
     """
     from symcheck.expr import parse
 
-    for name in [a.split()[0] for a in part.assumptions]:
-        if name not in part.symbols:
-            raise reader.error("assumptions", f"the assumption names {name!r}, which is not a symbol "
-                               "of this part", f"declare {name} under symbols, or fix the name")
     try:
         namespace = part.namespace()
         if part.ask.function is not None:
