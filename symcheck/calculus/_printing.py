@@ -12,8 +12,9 @@ reads back, with elementwise functions written ``(A).applyfunc(f)``).
 from __future__ import annotations
 
 import sympy as sp
-from sympy.matrices.expressions import MatrixSymbol, Transpose
+from sympy.matrices.expressions import MatMul, MatrixSymbol, Transpose
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence, precedence_traditional
 from sympy.printing.str import StrPrinter
 
 from symcheck.calculus._elementwise import elementwise_name
@@ -23,8 +24,74 @@ __all__ = ["latex", "text"]
 _FUNCTION_LATEX = {"exp": r"\exp", "log": r"\log", "tanh": r"\tanh", "sigmoid": r"\sigma"}
 
 
+def _leading_minus(expr) -> bool:
+    """Return whether ``expr`` prints with a leading minus, without simplifying it.
+
+    SymPy's printers ask ``could_extract_minus_sign()``, which for a matrix product compares it
+    with its negation and so evaluates ``-expr``: ``MatMul.doit`` on every factor, down to the
+    assumptions solver (seconds per Hessian of section 3.4).  A product prints with a minus
+    exactly when its numeric coefficient, the first factor, is negative.
+
+    >>> X = sp.MatrixSymbol("X", 2, 2)
+    >>> _leading_minus(sp.MatMul(-2, X, X)), _leading_minus(sp.MatMul(X, X))
+    (True, False)
+    """
+    if isinstance(expr, MatMul) or expr.is_Mul:
+        first = expr.args[0]
+        return bool(first.is_Number and first.is_extended_negative)
+    return expr.could_extract_minus_sign()
+
+
+def _negated(product):
+    """Return the product ``c·A·B`` with its negative number ``c`` negated, unevaluated."""
+    coefficient, *factors = product.args
+    if -coefficient != 1:
+        factors = [-coefficient, *factors]
+    if len(factors) == 1:
+        return factors[0]
+    return MatMul(*factors) if isinstance(product, MatMul) else sp.Mul(*factors, evaluate=False)
+
+
+def _product_precedence(item, fallback) -> int:
+    if isinstance(item, MatMul):
+        return PRECEDENCE["Add"] if _leading_minus(item) else PRECEDENCE["Mul"]
+    return fallback(item)
+
+
 class _CookbookLatex(LatexPrinter):
-    """LaTeX in Matrix Cookbook notation."""
+    """LaTeX in Matrix Cookbook notation (signs read off coefficients, never simplified)."""
+
+    def parenthesize(self, item, level, is_neg=False, strict=False) -> str:
+        value = _product_precedence(item, precedence_traditional)
+        if (is_neg and strict) or value < level or (not strict and value <= level):
+            return self._add_parens(self._print(item))
+        return self._print(item)
+
+    def _print_Add(self, expr, order=None):
+        tex = ""
+        for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            if i and _leading_minus(term):
+                tex += " - "
+                term = _negated(term) if (isinstance(term, MatMul) or term.is_Mul) else -term
+            elif i:
+                tex += " + "
+            term_tex = self._print(term)
+            tex += rf"\left({term_tex}\right)" if self._needs_add_brackets(term) else term_tex
+        return tex
+
+    def _print_MatMul(self, expr):
+        level = PRECEDENCE["Mul"]
+
+        def factor(x):
+            if x.is_Mul and not isinstance(x, MatMul):
+                return self._print(x)
+            return self.parenthesize(x, level, False)
+
+        if _leading_minus(expr):
+            rest = _negated(expr)
+            factors = rest.args if isinstance(rest, MatMul) else (rest,)
+            return "- " + " ".join(map(factor, factors))
+        return " ".join(map(factor, expr.args))
 
     def _needs_brackets(self, expr) -> bool:
         return not isinstance(expr, MatrixSymbol) and not expr.is_Atom
@@ -89,7 +156,37 @@ class _CookbookLatex(LatexPrinter):
 
 
 class _CookbookStr(StrPrinter):
-    """SymPy's string form, with elementwise functions as ``(A).applyfunc(f)``."""
+    """SymPy's string form, with elementwise functions as ``(A).applyfunc(f)``.
+
+    Precedences of matrix products are read off their coefficient, as in the LaTeX printer.
+    """
+
+    def parenthesize(self, item, level, strict=False):
+        value = _product_precedence(item, precedence)
+        if value < level or (not strict and value <= level):
+            return f"({self._print(item)})"
+        return self._print(item)
+
+    def _print_Add(self, expr, order=None):
+        level = precedence(expr)
+        pieces = []
+        for term in self._as_ordered_terms(expr, order=order):
+            printed = self._print(term)
+            sign = "+"
+            if printed.startswith("-") and not term.is_Add:
+                sign, printed = "-", printed[1:]
+            if _product_precedence(term, precedence) < level or term.is_Add:
+                printed = f"({printed})"
+            pieces += [sign, printed]
+        sign = pieces.pop(0)
+        return ("" if sign == "+" else sign) + " ".join(pieces)
+
+    def _print_MatMul(self, expr):
+        sign = ""
+        if _leading_minus(expr):
+            sign, expr = "-", _negated(expr)
+        factors = expr.args if isinstance(expr, MatMul) else (expr,)
+        return sign + "*".join(self.parenthesize(f, PRECEDENCE["Mul"]) for f in factors)
 
     def _print_DifferentialSymbol(self, expr):
         return expr.name

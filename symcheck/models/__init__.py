@@ -13,11 +13,12 @@
 (1.25, -0.333333)
 """
 
-from symcheck.models._evaluate import DEFAULT_LAMBDAS, EvaluationReport, evaluate, rmse
+from symcheck.models._evaluate import (DEFAULT_LAMBDAS, EvaluationReport, cross_validated_mse,
+                                       evaluate, kfold_held_out, rmse)
 from symcheck.models._linear import LinearFit, least_squares, ridge, ridge_path
 from symcheck.models._mlp import MLP, Dense, TrainingHistory, mse, mse_gradient
 from symcheck.models._net221 import WEIGHT_NAMES, Net221
 
 __all__ = ["DEFAULT_LAMBDAS", "Dense", "EvaluationReport", "LinearFit", "MLP", "Net221",
-           "TrainingHistory", "WEIGHT_NAMES", "evaluate", "least_squares", "mse",
+           "TrainingHistory", "WEIGHT_NAMES", "cross_validated_mse", "evaluate", "kfold_held_out", "least_squares", "mse",
            "mse_gradient", "ridge", "ridge_path", "rmse"]

@@ -65,8 +65,8 @@ def _ridge_rmse(fig, report) -> None:
     ax.plot(report.path_lambdas, report.path_test_rmse, color="C0", label="test RMSE")
     chosen = [lam for lam in report.rmse_ridge if lam > 0]
     ax.plot(chosen, [report.rmse_ridge[lam] for lam in chosen], "o", color="C0")
-    ax.plot(chosen, [report.validation_rmse_ridge[lam] for lam in chosen], "s--", color="C1",
-            label="validation RMSE")
+    ax.plot(chosen, [np.sqrt(report.cv_mse_ridge[lam]) for lam in chosen], "s--", color="C1",
+            label=f"{report.cv_folds}-fold cross-validation RMSE (√ mean MSE)")
     ax.axhline(report.rmse_pinv, color="grey", linestyle=":", label="least squares (pinv)")
     if report.best_lambda > 0:
         ax.axvline(report.best_lambda, color="C2", linewidth=0.8,

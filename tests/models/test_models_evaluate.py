@@ -75,7 +75,8 @@ def test_json_is_clean_stdout_and_progress_goes_to_stderr(capsys):
     out, err = capsys.readouterr()
     report = json.loads(out)
     assert set(report["rmse"]) == {"pinv", "ridge", "ridge_best", "mlp", "mlp2"}
-    assert report["n_train"] + report["n_validation"] + report["n_test"] == 442
+    assert report["n_train"] + report["n_test"] == 442
+    assert report["lambda_choice"]["folds"] == 5 and "5-fold" in report["lambda_choice"]["text"]
     assert report["rmse"]["ridge_best"]["rmse"] == report["rmse"]["ridge"][
         f"{report['rmse']['ridge_best']['lambda']:g}"]
     assert "MLP 1 hidden layer" in err
@@ -87,20 +88,24 @@ def test_deterministic_for_a_seed():
     assert a != evaluate(seed=6, **FAST).to_dict()
 
 
-def test_rmse_matches_an_independent_sklearn_pipeline():
+def _training_rows(seed):
+    split = split_rows(442, seed=seed, test_fraction=0.2, validation_fraction=0.2,
+                       has_test_file=False)
+    return np.sort(np.concatenate([split.fit, split.validation])), split
+
+
+def test_rmse_matches_an_independent_sklearn_pipeline_fitted_on_all_training_rows():
     pytest.importorskip("sklearn")
     from sklearn.linear_model import LinearRegression, Ridge
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     report = evaluate(seed=2, lambdas=[0.5, 50.0], **FAST)
-    table = read_csv(shipped_dataset())
-    X, y, _, _ = table.features_and_target("target")
-    split = split_rows(len(y), seed=2, test_fraction=0.2, validation_fraction=0.2,
-                       has_test_file=False)
+    X, y, _, _ = read_csv(shipped_dataset()).features_and_target("target")
+    train, split = _training_rows(2)
 
     def test_rmse(model):
-        model.fit(X[split.fit], y[split.fit])
+        model.fit(X[train], y[train])
         return np.sqrt(np.mean((model.predict(X[split.test]) - y[split.test]) ** 2))
 
     assert report.rmse_pinv == pytest.approx(
@@ -110,6 +115,104 @@ def test_rmse_matches_an_independent_sklearn_pipeline():
             test_rmse(make_pipeline(StandardScaler(), Ridge(alpha=lam))), rel=1e-8)
 
 
+def test_least_squares_matches_linear_regression_on_a_300_row_file(tmp_path):
+    pytest.importorskip("sklearn")
+    from sklearn.linear_model import LinearRegression
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(375, 4)) * [1.0, 10.0, 0.1, 3.0]
+    y = X @ [1.0, -0.2, 4.0, 0.5] + np.sin(3 * X[:, 0]) + rng.normal(size=375)
+
+    def write(name, rows):
+        lines = ["a,b,c,d,y"] + [",".join(repr(float(v)) for v in row) for row in rows]
+        return _write(tmp_path, "\n".join(lines) + "\n", name)
+
+    data = np.column_stack([X, y])
+    train, test = write("train.csv", data[:300]), write("test.csv", data[300:])
+    report = evaluate(train, target="y", test=test, **FAST)
+    model = LinearRegression().fit(X[:300], y[:300])
+    expected = np.sqrt(np.mean((model.predict(X[300:]) - y[300:]) ** 2))
+    assert (report.n_train, report.n_test) == (300, 75)
+    assert report.rmse_pinv == pytest.approx(expected, rel=1e-8)
+
+
+@pytest.mark.parametrize("seed, folds", [(0, 5), (3, 10), (11, 3)])
+def test_lambda_is_chosen_as_ridgecv_chooses_it_with_the_same_folds(seed, folds):
+    pytest.importorskip("sklearn")
+    from sklearn.linear_model import Ridge, RidgeCV
+    from sklearn.model_selection import GridSearchCV, KFold
+    from sklearn.preprocessing import StandardScaler
+
+    lambdas = (0.01, 0.3, 3.0, 10.0, 30.0, 100.0, 1000.0)
+    report = evaluate(seed=seed, cv=folds, lambdas=lambdas, **FAST)
+    X, y, _, _ = read_csv(shipped_dataset()).features_and_target("target")
+    train, _ = _training_rows(seed)
+    Z = StandardScaler().fit(X[train]).transform(X[train])
+    splits = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    # RidgeCV with cv= scores each fold with the scorer (default R², not MSE) and averages
+    # the folds equally; with neg_mean_squared_error it minimises our per-fold mean MSE.
+    chosen = RidgeCV(alphas=lambdas, cv=splits, scoring="neg_mean_squared_error").fit(Z, y[train])
+    assert report.best_lambda == chosen.alpha_
+    assert report.cv_mse_ridge[report.best_lambda] == pytest.approx(-chosen.best_score_, rel=1e-8)
+    grid = GridSearchCV(Ridge(), {"alpha": list(lambdas)}, cv=splits,
+                        scoring="neg_mean_squared_error").fit(Z, y[train])
+    assert [report.cv_mse_ridge[lam] for lam in lambdas] == pytest.approx(
+        -grid.cv_results_["mean_test_score"], rel=1e-8)
+
+
+def test_folds_are_sklearn_kfold_folds():
+    pytest.importorskip("sklearn")
+    from sklearn.model_selection import KFold
+
+    from symcheck.models import kfold_held_out
+
+    for n, folds, seed in ((354, 5, 0), (17, 4, 9), (10, 10, 1)):
+        ours = [sorted(f.tolist()) for f in kfold_held_out(n, folds, seed=seed)]
+        theirs = [sorted(test.tolist()) for _, test in
+                  KFold(n_splits=folds, shuffle=True, random_state=seed).split(np.zeros(n))]
+        assert ours == theirs
+
+
+def test_mlp_keeps_the_weights_of_its_best_validation_epoch():
+    from symcheck.models import MLP
+
+    report = evaluate(seed=1, progress=False, epochs=30)
+    history = report.history_mlp
+    best = report.mlp_settings["best_epochs"][0]
+    assert history.validation[best - 1] == min(history.validation)
+    # Independently: a net trained for exactly `best` epochs from the same start predicts the same.
+    X, y, features, _ = read_csv(shipped_dataset()).features_and_target("target")
+    train, split = _training_rows(1)
+    scale = Standardizer.fit(X[train], features, source="t")
+    y_scale = Standardizer.fit(y[train][:, None], ("target",), source="t")
+    net = MLP.initialize([10, 8, 1], seed=1)
+    net.fit(scale(X[split.fit]), y_scale(y[split.fit][:, None]), epochs=best, alpha=0.05,
+            batch_size=32, seed=1)
+    predicted = y_scale.inverse(net.forward(scale(X[split.test])))[:, 0]
+    assert report.rmse_mlp == pytest.approx(np.sqrt(np.mean((predicted - y[split.test]) ** 2)),
+                                            rel=1e-12)
+    assert f"{report.n_mlp_validation} held out for early stopping" in report.format()
+
+
+def test_the_summary_names_the_winner_from_the_figures():
+    from dataclasses import replace
+
+    report = evaluate(**FAST)
+    assert report.summary().startswith(f"On these 88 test rows {report.winner()} has")
+    mlp_wins = replace(report, rmse_mlp=report.rmse_pinv / 2)
+    assert mlp_wins.winner().startswith("the 1-hidden-layer MLP")
+    assert "non-linear structure" in mlp_wins.summary()
+    pinv_wins = replace(report, rmse_pinv=min(report.rmse_ridge.values()) / 2)
+    assert pinv_wins.winner() == "least squares" and "least squares has the lowest" in \
+        pinv_wins.summary()
+
+
+def test_bad_fold_counts_are_usage_errors(capsys):
+    assert main(["evaluate", "--cv", "1", "--quiet"]) == 2
+    with pytest.raises(UsageError, match="cv=400"):
+        evaluate(cv=400, **FAST)
+
+
 def test_user_csv_with_a_separate_test_file(tmp_path):
     train = _write(tmp_path, _table(40, header="a,b,y"))
     # the test file lists its columns in another order; they are matched by name
@@ -117,7 +220,7 @@ def test_user_csv_with_a_separate_test_file(tmp_path):
     test = _write(tmp_path, "\n".join(",".join(reversed(r.split(","))) for r in rows) + "\n",
                   "test.csv")
     report = evaluate(train, target="y", test=test, **FAST)
-    assert (report.n_train + report.n_validation, report.n_test) == (40, 10)
+    assert (report.n_train, report.n_test) == (40, 10)
     assert report.rmse_pinv < 0.5                       # y = 2a − b + 0.1·noise
     bad = _write(tmp_path, "a,y\n1,2\n", "bad.csv")
     with pytest.raises(DataError, match="'b'"):
