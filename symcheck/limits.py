@@ -53,6 +53,7 @@ LIMITS: dict[str, Limit] = _table(
     ("derivation_ops", 200_000, "SymPy operations in one derivation (its expression-tree size)"),
     ("derivation_seconds", 10, "seconds of symbolic work on one derivation"),
     ("chain_lines", 50, "lines in one derivation chain"),
+    ("grade_cache_answers", 100_000, "graded answers a Grader keeps to reuse (oldest dropped first)"),
     # Files.
     ("catalogue_file_bytes", 2_000_000, "bytes in one catalogue file"),
     ("catalogue_parts", 2_000, "parts in one catalogue file"),
@@ -69,6 +70,7 @@ LIMITS: dict[str, Limit] = _table(
     ("csv_rows", 1_000_000, "data rows in one CSV file"),
     ("csv_columns", 1_000, "columns in one CSV file"),
     ("model_size", 10_000, "a size (rows, columns, units) in a catalogue context or a model"),
+    ("cv_folds", 100, "cross-validation folds that choose the ridge penalty in symcheck evaluate"),
 )
 
 
