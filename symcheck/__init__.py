@@ -16,7 +16,8 @@ from symcheck.errors import SymcheckError
 # The expression language loads SymPy, so it is imported on first use (PEP 562): the pytest
 # plugin (symcheck.testing._plugin) must import without SymPy, NumPy or hypothesis.
 _LAZY = {"parse": "symcheck.expr", "sigmoid": "symcheck.expr", "symbols_from_shapes": "symcheck.expr",
-         "derive": "symcheck.calculus"}
+         "derive": "symcheck.calculus",
+         "grade_answer": "symcheck.grade", "grade_submission": "symcheck.grade"}
 
 
 def __getattr__(name):
@@ -30,4 +31,5 @@ def __getattr__(name):
 
 __version__ = "0.1.0"
 
-__all__ = ["SymcheckError", "derive", "parse", "sigmoid", "symbols_from_shapes", "__version__"]
+__all__ = ["SymcheckError", "derive", "grade_answer", "grade_submission", "parse", "sigmoid",
+           "symbols_from_shapes", "__version__"]

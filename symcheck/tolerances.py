@@ -50,6 +50,10 @@ TOLERANCES: dict[str, Tolerance] = {
     "numeric_full": Tolerance(1e-6, 1e-9, "a full-precision number, as printed with ~10 digits"),
     "table_2dp": Tolerance(0.0, 0.005 + 1e-12, "a table value rounded to 2 decimals"),
     "rmse": Tolerance(1e-6, 0.0, "an RMSE figure"),
+    # Grading answers on random instances: beyond this an answer differs for sure.
+    "grading_clear_difference": Tolerance(1e-6, 1e-9, "a difference no rounding explains"),
+    # An answer moving by more than rtol under a 1e-9 relative input change is ill-conditioned.
+    "grading_conditioning": Tolerance(1e-3, 0.0, "sensitivity to a 1e-9 perturbation"),
     # Data checks (symcheck evaluate).
     "constant_column": Tolerance(1e-12, 0.0, "a column whose std is below rtol·max|x| is constant"),
 }

@@ -1,0 +1,169 @@
+"""Error carried forward through a chained computation (the 2-2-1 network of 3.1 and 3.3).
+
+Each network value has a local formula over its parents (``a5 = W35·a3 + W45·a4``,
+``symcheck.models.net221_symbolic.GRAPH``).  A value that is wrong against the truth is checked
+again against its local formula evaluated on the answerer's OWN earlier values, as written
+(a parent nobody wrote is computed from its own parents the same way; leaves come from the
+part's context).  Right given those, and inheriting at least one wrong parent, it is
+``CARRIED_FORWARD``: ``carried_forward_from`` names the ROOT errors it inherits, found by walking
+upstream through carried-forward values.  Wrong given them, it is a root error itself.
+
+The check allows for the rounding of the parents as written: a parent written with 5 decimals
+moves the local value by at most Σ |∂f/∂p|·½·10⁻⁵, which is added to the tolerance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Mapping, Sequence
+
+import sympy as sp
+
+from symcheck.grade._numbers import NumberClaim, fmt, judge_number, quantum, to_decimal
+from symcheck.grade._result import Reason
+
+__all__ = ["ChainedValue", "carry_forward", "network_inputs", "Finding"]
+
+
+@dataclass(frozen=True)
+class ChainedValue:
+    """One graded network value: its part, node, the claim as written and the verdict so far."""
+
+    part: object
+    node: str
+    claim: NumberClaim | None
+    wrong: bool
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The carry-forward outcome for one wrong value: a root, carried from ``roots``, or (neither)
+    right given correct earlier values whose rounding explains its last digits."""
+
+    part_id: str
+    root: bool
+    roots: tuple[str, ...] = ()
+    local: Decimal | None = None
+    reason: Reason | None = None
+    parents: Mapping[str, str] = field(default_factory=dict)
+
+
+def network_inputs(part) -> dict[str, str]:
+    """The leaves of the network from a part's context, as exact decimal strings."""
+    ctx = part.context
+    leaves = {"x1": ctx["x1"], "x2": ctx["x2"], "target": ctx["target"],
+              "alpha": ctx.get("learning_rate", 0.1), **ctx["weights"]}
+    return {name: repr(value) if isinstance(value, float) else str(value) for name, value in leaves.items()}
+
+
+def _half_unit(claim: NumberClaim | None) -> Decimal:
+    if claim is None or claim.literal is None:
+        return Decimal(0)
+    return Decimal(1).scaleb(quantum(claim.literal)) / 2
+
+
+def _rounding_spread(node: str, values: Mapping[str, Decimal], halves: Mapping[str, Decimal]) -> Decimal:
+    """Σ |∂f/∂p|·(half a unit of p's last written digit) at the given parent values."""
+    from symcheck.models.net221_symbolic import GRAPH
+
+    formula, parents = GRAPH[node]
+    symbols = {str(s): s for s in formula.free_symbols}
+    subs = {symbols[p]: sp.Rational(str(values[p])) for p in parents}
+    spread = Decimal(0)
+    for p in parents:
+        if halves.get(p, 0) == 0:
+            continue
+        slope = sp.N(sp.diff(formula, symbols[p]).xreplace(subs), 20)
+        spread += abs(to_decimal(slope)) * halves[p]
+    return spread
+
+
+def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> dict[str, Finding]:
+    """Return a :class:`Finding` for every wrong value of one network run (one context).
+
+    ``values`` are the run's graded values; several parts may share a node (a number and its
+    table value): the full-precision number is the one used downstream.
+    """
+    from symcheck.models.net221_symbolic import GRAPH, LEAVES, evaluate_local
+
+    if not values:
+        return {}
+    leaves = {k: Decimal(v) for k, v in network_inputs(values[0].part).items()}
+    written: dict[str, ChainedValue] = {}
+    for v in sorted(values, key=lambda v: v.part.ask.kind == "table_value"):
+        if v.claim is not None:
+            written.setdefault(v.node, v)
+    status: dict[str, Finding | None] = {}
+    memo: dict[str, Decimal] = dict(leaves)
+
+    def value_of(node: str) -> Decimal:
+        if node in memo:
+            return memo[node]
+        if node in written:
+            memo[node] = written[node].claim.value
+        else:
+            parents = {p: value_of(p) for p in GRAPH[node].parents}
+            memo[node] = to_decimal(evaluate_local(node, {p: str(x) for p, x in parents.items()}))
+        return memo[node]
+
+    def inherited(node: str) -> tuple[str, ...]:
+        """The root errors reaching ``node`` through its parents (written or not)."""
+        roots: list[str] = []
+        for p in GRAPH[node].parents:
+            if p in LEAVES:
+                continue
+            if p in written:
+                finding = status.get(p)
+                if finding is not None:
+                    roots += [finding.part_id] if finding.root else list(finding.roots)
+            else:
+                roots += inherited(p)
+        return tuple(dict.fromkeys(roots))
+
+    findings: dict[str, Finding] = {}
+    order = {node: i for i, node in enumerate(GRAPH)}
+    for v in sorted(values, key=lambda v: order[v.node]):
+        if not v.wrong or v.claim is None:
+            if v is written.get(v.node):
+                status[v.node] = None
+            continue
+        parents = {p: value_of(p) for p in GRAPH[v.node].parents}
+        local = to_decimal(evaluate_local(v.node, {p: str(x) for p, x in parents.items()}))
+        halves = {p: _half_unit(written[p].claim) for p in parents if p in written}
+        spread = _rounding_spread(v.node, parents, halves)
+        decimals = v.part.ask.decimals if v.part.ask.kind == "table_value" else None
+        right = judge_number(v.claim, local, min_figures=min_figures, decimals=decimals).correct or \
+            (decimals is None and abs(v.claim.value - local) <= spread + _half_unit(v.claim))
+        roots = inherited(v.node) if right else ()
+        shown = {p: fmt(x) for p, x in parents.items() if p in written}
+        if right and roots:
+            finding = Finding(v.part.id, False, roots, local, _carried_reason(v, local, shown, roots), shown)
+        elif right:   # off only by the rounding of correct earlier values, as written
+            finding = Finding(v.part.id, False, (), local, None, shown)
+        else:
+            finding = Finding(v.part.id, True, (), local, None, shown)
+        findings[v.part.id] = finding
+        if v is written.get(v.node):
+            status[v.node] = finding if finding.root or finding.roots else None
+    return findings
+
+
+def _carried_reason(v: ChainedValue, local: Decimal, shown: Mapping[str, str], roots) -> Reason:
+    used = ", ".join(f"{p} = {x}" for p, x in shown.items())
+    return Reason("CARRIED_FORWARD", f"your answer {v.claim.text} is wrong, but right given your earlier "
+                                     f"values ({used}, which give {fmt(local)}): it carries forward the "
+                                     f"error of {', '.join(roots)}")
+
+
+def apply_carry_forward(result, finding: Finding, credit: float):
+    """Return ``result`` turned into a carried-forward partial credit (or unchanged for a root)."""
+    if finding.root:
+        return result
+    if not finding.roots:
+        return replace(result, verdict="correct", score=result.max_score, reasons=(),
+                       feedback="correct given your own earlier values as written: their rounding "
+                                "explains the last digits")
+    return replace(result, verdict="partial", score=credit * result.max_score,
+                   feedback=finding.reason.message, reasons=(finding.reason,) + result.reasons,
+                   carried_forward_from=finding.roots)

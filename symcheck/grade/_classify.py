@@ -1,0 +1,179 @@
+"""Decide equality on prepared instances, and name what is wrong with an answer that differs.
+
+Equality is decided on batches of random instances (see ``_prepare``): an answer is EQUAL when
+it matches the truth within the part's tolerance on every instance; UNEQUAL when, on at least
+one instance where its value is finite and well conditioned, it differs by far more than any
+rounding could explain; otherwise UNDECIDED, with the reason (not finite, ill-conditioned, or a
+difference too small to call).  An undecided answer is never marked correct.
+
+For an answer that is UNEQUAL the diagnostics below look for the mistake a TA would name:
+transposed, minus, a constant or size factor, a missing term of a sum, equal only in a special
+case, another convention, a scalar written for c·I.
+
+>>> import numpy as np
+>>> t = [np.arange(1.0, 7.0).reshape(1, 2, 3)]
+>>> compare_values([2 * t[0]], t).outcome, constant_factor([2 * t[0]], t)
+('unequal', (2.0, 2.0))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
+from typing import Callable, Sequence
+
+import numpy as np
+
+from symcheck.tolerances import TOLERANCES, Tolerance
+
+__all__ = ["EQUAL", "UNEQUAL", "UNDECIDED", "Comparison", "compare_values", "constant_factor",
+           "factor_text", "missing_terms", "commutation", "fmt_matrix"]
+
+EQUAL, UNEQUAL, UNDECIDED = "equal", "unequal", "undecided"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of comparing an answer's values with the truth's, instance by instance."""
+
+    outcome: str
+    max_rel: float = 0.0
+    reason: str = ""
+
+
+def _per_instance(a: np.ndarray, t: np.ndarray):
+    scale = np.maximum(np.abs(a).max(axis=(1, 2)), np.abs(t).max(axis=(1, 2)))
+    err = np.abs(a - t).max(axis=(1, 2))
+    return scale, err
+
+
+def compare_values(answers: Sequence[np.ndarray], truths: Sequence[np.ndarray], *,
+                   tol: Tolerance | None = None,
+                   probe: Callable[[], Sequence[np.ndarray]] | None = None) -> Comparison:
+    """Compare batches of answer values with the truth's (each (batch, rows, cols)).
+
+    ``probe`` returns the answer at slightly perturbed inputs; it is called only to make sure
+    an apparent difference is not an artefact of ill-conditioning.
+    """
+    tol = tol or TOLERANCES["symbolic"]
+    clear = TOLERANCES["grading_clear_difference"]
+    all_equal, all_finite, clear_any, worst = True, True, False, 0.0
+    clears = []
+    for a, t in zip(answers, truths):
+        with np.errstate(all="ignore"):
+            finite = np.isfinite(a).all(axis=(1, 2))
+            scale, err = _per_instance(a, t)
+            equal = finite & (err <= tol.atol + tol.rtol * scale)
+            is_clear = finite & (err > clear.atol + clear.rtol * scale)
+            rel = np.where(finite, err / np.maximum(scale, 1e-300), 0.0)
+        all_equal &= bool(equal.all())
+        all_finite &= bool(finite.all())
+        clear_any |= bool(is_clear.any())
+        worst = max(worst, float(rel.max()) if rel.size else 0.0)
+        clears.append(is_clear)
+    if all_equal:
+        return Comparison(EQUAL, worst)
+    if clear_any:
+        if probe is None:
+            return Comparison(UNEQUAL, worst)
+        reliable_any = False
+        for a, p, is_clear in zip(answers, probe(), clears):
+            with np.errstate(all="ignore"):
+                scale = np.maximum(np.abs(a).max(axis=(1, 2)), 1e-300)
+                change = np.abs(p - a).max(axis=(1, 2)) / scale
+            reliable_any |= bool((is_clear & np.isfinite(change)
+                                  & (change < TOLERANCES["grading_conditioning"].rtol)).any())
+        if reliable_any:
+            return Comparison(UNEQUAL, worst)
+        return Comparison(UNDECIDED, worst, "the answer is ill-conditioned at the instances where it "
+                                            "differs (a nearly singular inverse?)")
+    if not all_finite:
+        return Comparison(UNDECIDED, worst, "the answer is not finite at some instances (a division "
+                                            "by zero, a log of a negative number, an overflow?)")
+    return Comparison(UNDECIDED, worst, f"the answer differs from the truth by a relative {worst:.1e}, "
+                                        "more than the tolerance but too little to call")
+
+
+def equal_values(answers, truths, tol: Tolerance | None = None) -> bool:
+    """True when the answer equals the truth on every instance (finite and within tolerance)."""
+    return compare_values(answers, truths, tol=tol).outcome == EQUAL
+
+
+def constant_factor(answers, truths) -> tuple[float, ...] | None:
+    """Return the factor c with answer = c·truth on each draw, or None if there is none."""
+    factors = []
+    for a, t in zip(answers, truths):
+        with np.errstate(all="ignore"):
+            big = np.abs(t) > 1e-6 * max(float(np.abs(t).max()), 1e-300)
+            if not big.any() or not np.isfinite(a).all():
+                return None
+            q = a[big] / t[big]
+            c = float(np.median(q))
+            if not np.allclose(a, c * t, rtol=1e-9, atol=1e-12 * max(float(np.abs(t).max()), 1.0)):
+                return None
+        factors.append(c)
+    return tuple(factors)
+
+
+def _simple(c: float) -> Fraction | None:
+    f = Fraction(c).limit_denominator(1000)
+    return f if abs(float(f) - c) <= 1e-9 * max(abs(c), 1.0) else None
+
+
+def factor_text(factors: Sequence[float], sizes: Sequence[dict[str, int]]) -> str | None:
+    """Name the factor: ``2``, ``1/2``, ``N``, ``1/N``, ``2/N``; None if it fits no simple form."""
+    constant = _simple(factors[0])
+    if constant is not None and all(abs(c - factors[0]) <= 1e-9 * max(abs(c), 1) for c in factors):
+        return _fraction_text(constant)
+    for d in sorted(sizes[0]):
+        for power, fmt in ((1, "{q}{d}"), (-1, "{q}/{d}")):
+            qs = [_simple(c / (s[d] ** power)) for c, s in zip(factors, sizes)]
+            if qs[0] is not None and all(q == qs[0] for q in qs) and len({s[d] for s in sizes}) > 1:
+                q = qs[0]
+                if power == 1:
+                    return f"{d}" if q == 1 else f"{_fraction_text(q)}·{d}"
+                return f"1/{d}" if q == 1 else f"{_fraction_text(q)}/{d}"
+    return None
+
+
+def _fraction_text(f: Fraction) -> str:
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def missing_terms(answers, truths, terms: Sequence[Sequence[np.ndarray]],
+                  tol: Tolerance | None = None) -> tuple[int, ...] | None:
+    """Return the indices of the truth's terms the answer lacks (answer = truth − those terms)."""
+    if not terms:
+        return None
+    count = len(terms[0])
+    for size in range(1, count):
+        for subset in combinations(range(count), size):
+            candidate = [t - sum(draw_terms[i] for i in subset) for t, draw_terms in zip(truths, terms)]
+            if equal_values(answers, candidate, tol):
+                return subset
+    return None
+
+
+def commutation(rows: int, cols: int) -> np.ndarray:
+    """Return K with K·vec(A) = vec(Aᵀ) for A of shape rows×cols (column-major vec)."""
+    K = np.zeros((rows * cols, rows * cols))
+    for i in range(rows):
+        for j in range(cols):
+            K[j + cols * i, i + rows * j] = 1.0
+    return K
+
+
+def fmt_matrix(value: np.ndarray) -> str:
+    """Print a small matrix or scalar compactly: ``[[1, -2], [0, 3]]``."""
+    value = np.asarray(value)
+    if value.ndim == 0 or value.size == 1:
+        return _fmt_number(float(np.real(value.reshape(-1)[0])))
+    rows = ["[" + ", ".join(_fmt_number(float(np.real(x))) for x in row) + "]" for row in value]
+    return "[" + ", ".join(rows) + "]"
+
+
+def _fmt_number(x: float) -> str:
+    if np.isfinite(x) and x == round(x):
+        return str(int(round(x)))
+    return f"{x:.6g}"

@@ -1,0 +1,378 @@
+"""The grading API: grade one answer, or a whole submission, against the catalogue.
+
+A :class:`Grader` prepares each part once, on first use (random instances and the truth on
+them for a symbolic part, the 30-digit value for a number), and keeps a cache of answers it
+has already graded, by part and normalised text.  An answer is a string (plain text or LaTeX),
+a number, or a list of strings (a derivation chain, each line claimed equal to the one before).
+
+>>> grader = Grader()                       # doctest: +SKIP
+>>> result = grader.grade_answer("1.4.first", "b*a.T")  # doctest: +SKIP
+>>> result.verdict, result.codes  # doctest: +SKIP
+('incorrect', ('TRANSPOSED',))
+>>> grader.grade_answer("3.1.a3", "0.26894").verdict  # doctest: +SKIP
+'correct'
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Mapping
+
+from symcheck.errors import AnswerError, UsageError
+from symcheck.grade._numbers import NumberClaim, fmt, judge_number, round_to, to_decimal
+from symcheck.grade._result import GradeResult, Reason, SubmissionResult
+from symcheck.limits import LIMITS
+from symcheck.tolerances import tolerance
+
+__all__ = ["Grader", "grade_answer", "grade_submission"]
+
+_LITERAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_NETWORK = "net221"
+
+
+@dataclass
+class _NumberTarget:
+    truth: Decimal
+    text: str
+
+
+@dataclass
+class _ManualTarget:
+    message: str
+
+
+def _manual_message(part) -> str | None:
+    if part.grading.rule == "manual":
+        return "a person grades this part; symcheck does not score it"
+    if part.ask.model == "notebook":
+        return ("a person grades this part: the figure comes from the course notebook's data set, "
+                "which symcheck does not have")
+    return None
+
+
+def _default_parser():
+    from symcheck.grade._language import parse_answer
+
+    return parse_answer
+
+
+class Grader:
+    """Grade answers to the parts of a catalogue (default: the shipped homework).
+
+    ``examples`` is the number of random instances per symbolic part (default 12, in three
+    size draws).  ``parser`` replaces the answer language's ``parse_answer`` (for tests).
+    """
+
+    def __init__(self, catalogue=None, *, examples: int | None = None, parser=None):
+        self._catalogue = catalogue
+        self._examples = examples
+        self._parse = parser
+        self._targets: dict[str, object] = {}
+        self._networks: dict[tuple, dict] = {}
+        self._cache: OrderedDict = OrderedDict()
+
+    # -- set-up ----------------------------------------------------------------------------------
+    @property
+    def catalogue(self):
+        if self._catalogue is None:
+            from symcheck.catalogue import load_catalogue
+
+            self._catalogue = load_catalogue()
+        return self._catalogue
+
+    def _parser(self):
+        if self._parse is None:
+            self._parse = _default_parser()
+        return self._parse
+
+    def part(self, part_id: str):
+        """Return the catalogue part ``part_id``; raise UsageError naming close ids."""
+        if not isinstance(part_id, str):
+            raise UsageError(f"part_id={part_id!r} is not a part id", where="grade_answer",
+                             fix="pass an id such as '1.4.first' (see 'symcheck list')")
+        return self.catalogue.part(part_id)
+
+    def target(self, part):
+        """Return what answers to ``part`` are graded against, prepared on first use."""
+        target = self._targets.get(part.id)
+        if target is None:
+            target = self._targets[part.id] = self._prepare(part)
+        return target
+
+    def _prepare(self, part):
+        message = _manual_message(part)
+        if message is not None:
+            return _ManualTarget(message)
+        if part.ask.kind in ("number", "table_value"):
+            truth = to_decimal(self._network(part)[part.ask.quantity])
+            text = fmt(truth, 15) if part.ask.kind == "number" else str(round_to(truth, -part.ask.decimals))
+            return _NumberTarget(truth, text)
+        from symcheck.grade._prepare import prepare_symbolic
+
+        return prepare_symbolic(part, examples=self._examples)
+
+    def _network(self, part) -> dict:
+        from symcheck.grade._carry import network_inputs
+        from symcheck.models.net221_symbolic import evaluate_nodes
+
+        key = tuple(sorted(network_inputs(part).items()))
+        if key not in self._networks:
+            self._networks[key] = evaluate_nodes(dict(key), digits=30)
+        return self._networks[key]
+
+    # -- one answer ------------------------------------------------------------------------------
+    def grade_answer(self, part_id: str, answer) -> GradeResult:
+        """Return the :class:`GradeResult` of ``answer`` (str, int, float or list of str)."""
+        return self._grade(self.part(part_id), answer)[0]
+
+    def _grade(self, part, answer) -> tuple[GradeResult, NumberClaim | None]:
+        target = self.target(part)
+        if isinstance(target, _ManualTarget):
+            return _result(part, "manual", 0.0, (Reason("MANUAL", target.message),), None,
+                           _shown_input(answer)), None
+        problem = _check_type(answer)
+        if problem is not None:
+            return _result(part, *problem, None, _shown_input(answer)), None
+        key = (part.id, tuple(answer) if isinstance(answer, list) else _key_text(answer))
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        graded = self._grade_new(part, target, answer)
+        self._remember(key, graded)
+        return graded
+
+    def _remember(self, key, graded) -> None:
+        self._cache[key] = graded
+        if len(self._cache) > LIMITS["grade_cache_answers"].value:
+            self._cache.popitem(last=False)
+
+    def _grade_new(self, part, target, answer):
+        if isinstance(answer, list):
+            return self._grade_chain(part, target, answer)
+        if isinstance(target, _NumberTarget):
+            return self._grade_number(part, target, answer)
+        return self._grade_symbolic(part, target, str(answer)), None
+
+    def _parse_symbolic(self, part, text: str, where: str):
+        return self._parser()(text, part.symbols, definitions=part.ask.definitions, where=where)
+
+    def _grade_symbolic(self, part, prepared, text: str) -> GradeResult:
+        from symcheck.grade._symbolic import judge_symbolic
+
+        try:
+            answer = self._parse_symbolic(part, text, where=part.id)
+        except AnswerError as err:
+            return _refused(part, err, text, prepared.truth_text)
+        key = (part.id, "plain", answer.plain())
+        cached = self._cache.get(key)
+        if cached is not None:
+            return replace(cached[0], answer=text)
+        judgement = judge_symbolic(prepared, answer)
+        result = _judged(part, judgement, prepared.truth_text, text)
+        self._remember(key, (result, None))
+        return result
+
+    def _claim(self, text: str, where: str) -> NumberClaim:
+        text = text.strip()
+        if _LITERAL.fullmatch(text):
+            return NumberClaim(text, Decimal(text), text)
+        answer = self._parser()(text, {}, where=where)
+        return NumberClaim(answer.plain(), to_decimal(answer.exact(30)), answer.number_literal)
+
+    def _grade_number(self, part, target: _NumberTarget, answer):
+        text = _number_text(answer)
+        try:
+            claim = self._claim(text, part.id)
+        except AnswerError as err:
+            return _refused(part, err, text, target.text), None
+        judgement = judge_number(claim, target.truth, **_number_rules(part))
+        verdict = "correct" if judgement.correct else "incorrect"
+        return _result(part, verdict, 1.0 if judgement.correct else 0.0, judgement.reasons,
+                       target.text, text), claim
+
+    # -- derivation chains -----------------------------------------------------------------------
+    def _grade_chain(self, part, target, lines: list):
+        from symcheck.grade._chain import broken_number_step, broken_step
+        from symcheck.grade._symbolic import judge_symbolic
+
+        texts = [str(line) for line in lines]
+        shown = " = ".join(texts)
+        truth_text = target.text if isinstance(target, _NumberTarget) else target.truth_text
+        parsed = []
+        for i, text in enumerate(texts, start=1):
+            try:
+                if isinstance(target, _NumberTarget):
+                    parsed.append(self._claim(text, f"{part.id} line {i}"))
+                else:
+                    parsed.append(self._parse_symbolic(part, text, where=f"{part.id} line {i}"))
+            except AnswerError as err:
+                return _refused(part, err, shown, truth_text, line=i), None
+        if isinstance(target, _NumberTarget):
+            judgement = judge_number(parsed[-1], target.truth, **_number_rules(part))
+            outcome = "correct" if judgement.correct else "incorrect"
+            reasons, credit = judgement.reasons, 1.0 if judgement.correct else 0.0
+            broken = broken_number_step(parsed, texts, tol=tolerance(part.grading.tolerance))
+            claim = parsed[-1]
+        else:
+            j = judge_symbolic(target, parsed[-1])
+            outcome, reasons, credit = j.outcome, j.reasons, j.credit
+            broken = broken_step(target, parsed, texts)
+            claim = None
+        if broken is not None:
+            # A false equality in the derivation: no credit, even when the last line is right.
+            first = () if outcome == "correct" else reasons
+            return _result(part, "incorrect", 0.0, (broken, *first), truth_text, shown), claim
+        return _judged_parts(part, outcome, credit, reasons, truth_text, shown), claim
+
+    # -- a whole submission ----------------------------------------------------------------------
+    def grade_submission(self, answers: Mapping[str, object]) -> SubmissionResult:
+        """Grade every part of the catalogue: absent parts get ``missing``, unknown ids are listed.
+
+        Network values (3.1, 3.3) are then checked for error carried forward.
+        """
+        if not isinstance(answers, Mapping):
+            raise UsageError(f"answers={type(answers).__name__} is not a mapping", where="grade_submission",
+                             fix="pass {part_id: answer, ...}")
+        parts = self.catalogue.parts
+        known = {p.id for p in parts}
+        graded: dict[str, tuple[GradeResult, NumberClaim | None]] = {}
+        for part in parts:
+            if part.id in answers and answers[part.id] is not None:
+                graded[part.id] = self._grade(part, answers[part.id])
+            else:
+                graded[part.id] = (_absent(part), None)
+        self._carry_forward(parts, graded)
+        unknown = tuple(k for k in answers if k not in known)
+        return SubmissionResult(tuple(graded[p.id][0] for p in parts), unknown)
+
+    def _carry_forward(self, parts, graded) -> None:
+        from symcheck.grade._carry import ChainedValue, apply_carry_forward, carry_forward, network_inputs
+
+        runs: dict[tuple, list] = {}
+        for part in parts:
+            if part.ask.model != _NETWORK or part.ask.kind not in ("number", "table_value"):
+                continue
+            result, claim = graded[part.id]
+            key = tuple(sorted(network_inputs(part).items()))
+            runs.setdefault(key, []).append(ChainedValue(part, part.ask.quantity, claim,
+                                                         result.verdict == "incorrect"))
+        for values in runs.values():
+            rules = _number_rules(values[0].part)
+            findings = carry_forward(values, min_figures=rules["min_figures"])
+            for part_id, finding in findings.items():
+                part = next(v.part for v in values if v.part.id == part_id)
+                credit = float(getattr(part.grading, "carried_forward_credit", 1.0))
+                result, claim = graded[part_id]
+                graded[part_id] = (apply_carry_forward(result, finding, credit), claim)
+
+
+# -- results -------------------------------------------------------------------------------------
+
+def _number_rules(part) -> dict:
+    return {"tol": tolerance(part.grading.tolerance),
+            "min_figures": int(getattr(part.grading, "min_significant_figures", 4)),
+            "decimals": part.ask.decimals if part.ask.kind == "table_value" else None}
+
+
+def _shown_input(answer) -> str | None:
+    if answer is None:
+        return None
+    if isinstance(answer, list):
+        return " = ".join(str(a) for a in answer)
+    return str(answer)
+
+
+def _key_text(answer) -> str:
+    return answer.strip() if isinstance(answer, str) else repr(answer)
+
+
+def _number_text(answer) -> str:
+    if isinstance(answer, float):
+        return repr(answer)
+    return str(answer)
+
+
+def _check_type(answer):
+    """Refuse what is not an answer at all: (verdict, credit, reasons) or None."""
+    if isinstance(answer, bool) or not isinstance(answer, (str, int, float, list)):
+        return ("invalid", 0.0, (Reason("SYNTAX", f"an answer is a text, a number or a list of lines, "
+                                                  f"not {type(answer).__name__}"),))
+    if isinstance(answer, list):
+        if not answer or not all(isinstance(a, str) for a in answer):
+            return ("invalid", 0.0, (Reason("SYNTAX", "a derivation is a non-empty list of text lines"),))
+        if len(answer) > LIMITS["chain_lines"].value:
+            return ("invalid", 0.0, (Reason("TOO_LARGE", f"the derivation has {len(answer)} lines; "
+                                                         f"the limit is {LIMITS['chain_lines'].describe()}"),))
+    if isinstance(answer, str) and not answer.strip():
+        return ("missing", 0.0, (Reason("MISSING", "the answer is empty"),))
+    return None
+
+
+def _result(part, verdict: str, credit: float, reasons, truth, answer, feedback=None) -> GradeResult:
+    points = float(part.grading.points)
+    if feedback is None:
+        feedback = reasons[0].message if reasons else ("correct" if verdict == "correct" else verdict)
+    return GradeResult(part.id, verdict, credit * points if verdict != "manual" else 0.0, points,
+                       feedback, tuple(reasons), (), truth, answer)
+
+
+def _judged_parts(part, outcome, credit, reasons, truth, shown) -> GradeResult:
+    if outcome == "correct":
+        return _result(part, "correct", 1.0, (), truth, shown,
+                       feedback=f"correct: {shown} equals {truth}")
+    if outcome == "undecided":
+        return _result(part, "invalid", 0.0, reasons, truth, shown)
+    return _result(part, "partial" if credit > 0 else "incorrect", credit, reasons, truth, shown)
+
+
+def _judged(part, judgement, truth, shown) -> GradeResult:
+    return _judged_parts(part, judgement.outcome, judgement.credit, judgement.reasons, truth, shown)
+
+
+def _refused(part, err: AnswerError, text: str, truth, *, line: int | None = None) -> GradeResult:
+    where = f"line {line}, " if line else ""
+    column = f"{where}column {err.column}: " if err.column else (f"{where}: " if where else "")
+    message = f"{column}{err.what}" + (f"; {err.fix}" if err.fix else "")
+    code = err.code if err.code in ("SYNTAX", "UNKNOWN_SYMBOL", "UNSUPPORTED", "TOO_LARGE", "SHAPE") \
+        else "SYNTAX"
+    verdict = "incorrect" if code == "SHAPE" else "invalid"
+    return _result(part, verdict, 0.0, (Reason(code, message),), truth, text)
+
+
+def _absent(part) -> GradeResult:
+    message = _manual_message(part)
+    if message is not None:
+        return _result(part, "manual", 0.0, (Reason("MANUAL", message + "; no answer was given"),), None, None)
+    return _result(part, "missing", 0.0, (Reason("MISSING", "the submission has no answer for this part"),),
+                   None, None)
+
+
+# -- module-level API ----------------------------------------------------------------------------
+
+_GRADERS: dict[int, Grader] = {}
+
+
+def _grader_for(catalogue) -> Grader:
+    key = id(catalogue)
+    grader = _GRADERS.get(key)
+    if grader is None or (catalogue is not None and grader._catalogue is not catalogue):
+        grader = _GRADERS[key] = Grader(catalogue)
+    return grader
+
+
+def grade_answer(part_id: str, answer, *, catalogue=None) -> GradeResult:
+    """Grade one answer on a shared :class:`Grader` (the shipped catalogue by default).
+
+    >>> grade_answer("1.3.first", "2*X").verdict  # doctest: +SKIP
+    'correct'
+    """
+    return _grader_for(catalogue).grade_answer(part_id, answer)
+
+
+def grade_submission(answers: Mapping[str, object], *, catalogue=None) -> SubmissionResult:
+    """Grade a whole submission ``{part_id: answer}`` on a shared :class:`Grader`."""
+    return _grader_for(catalogue).grade_submission(answers)

@@ -1,0 +1,197 @@
+"""The number rules: tolerance, correct rounding, significant figures and table decimals.
+
+A number answer is correct when it is within the part's tolerance of the truth, or when it is
+the truth correctly rounded (halves away from zero) to the digits it writes and writes at least
+the part's minimum number of significant figures.  A table value must be the truth rounded to
+exactly the decimals the table asks for.  Numbers are compared as exact decimals at 30+ digits,
+so reading ``0.26894`` never adds a float64 error.
+
+>>> truth = Decimal("0.268941421369995120748840758")
+>>> judge_number(NumberClaim("0.26894", Decimal("0.26894"), "0.26894"), truth).correct
+True
+>>> [r.code for r in judge_number(NumberClaim("0.3", Decimal("0.3"), "0.3"), truth).reasons]
+['PRECISION']
+>>> r = judge_number(NumberClaim("1.88", Decimal("1.88"), "1.88"), Decimal("1.88784117044"), decimals=2)
+>>> r.reasons[0].message
+'the table value 1.88 is not correctly rounded: 1.88784117044 rounds to 1.89, not 1.88'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
+
+from symcheck.grade._result import Reason
+from symcheck.tolerances import TOLERANCES, Tolerance
+
+__all__ = ["NumberClaim", "NumberJudgement", "judge_number", "significant_figures", "quantum",
+           "round_to", "fmt", "to_decimal"]
+
+DIGITS = 40
+
+
+@dataclass(frozen=True)
+class NumberClaim:
+    """A number as the answerer wrote it: the text, its exact value and the literal (if one)."""
+
+    text: str
+    value: Decimal
+    literal: str | None = None
+
+
+@dataclass(frozen=True)
+class NumberJudgement:
+    correct: bool
+    reasons: tuple[Reason, ...] = ()
+
+
+def to_decimal(value) -> Decimal:
+    """Return ``value`` (a SymPy Float, an mpmath mpf, a float, a str) as an exact Decimal."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (int, str)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    try:   # SymPy Float / mpmath mpf: print with enough digits
+        import mpmath
+
+        return Decimal(mpmath.nstr(mpmath.mpf(value), DIGITS, strip_zeros=False))
+    except (TypeError, ValueError, InvalidOperation):
+        return Decimal(str(value))
+
+
+def quantum(literal: str) -> int:
+    """Return the exponent of the literal's last written digit (``"0.26894"`` -> -5)."""
+    return Decimal(literal.strip()).as_tuple().exponent
+
+
+def significant_figures(literal: str) -> int:
+    """Return how many significant figures a literal writes.
+
+    >>> [significant_figures(t) for t in ("0.26894", "-2.7e-3", "0.000542394", "2.0", "1e-5")]
+    [5, 2, 6, 2, 1]
+    """
+    digits = Decimal(literal.strip()).as_tuple().digits
+    stripped = "".join(str(d) for d in digits).lstrip("0")
+    return max(len(stripped), 1)
+
+
+def round_to(value: Decimal, exponent: int, rounding=ROUND_HALF_UP) -> Decimal:
+    """Return ``value`` rounded to the digit 10**exponent (halves away from zero by default)."""
+    with localcontext() as ctx:
+        ctx.prec = DIGITS + 10
+        return value.quantize(Decimal(1).scaleb(exponent), rounding=rounding)
+
+
+def fmt(value: Decimal, digits: int = 12) -> str:
+    """Return ``value`` with ``digits`` significant digits, as the messages print truths."""
+    return f"{float(value):.{digits}g}"
+
+
+def _within(claim: Decimal, truth: Decimal, tol: Tolerance) -> bool:
+    return abs(claim - truth) <= Decimal(repr(tol.atol)) + Decimal(repr(tol.rtol)) * abs(truth)
+
+
+def _rounded_match(claim: NumberClaim, truth: Decimal) -> bool:
+    return claim.literal is not None and round_to(truth, quantum(claim.literal)) == claim.value
+
+
+def _ratio_text(ratio: Fraction) -> str:
+    return str(ratio.numerator) if ratio.denominator == 1 else f"{ratio.numerator}/{ratio.denominator}"
+
+
+def _slack(claim: NumberClaim, truth: Decimal, tol: Tolerance) -> Decimal:
+    """How far the claim may be from a value because of its own written precision."""
+    half_ulp = Decimal(1).scaleb(quantum(claim.literal)) / 2 if claim.literal else Decimal(0)
+    return half_ulp + Decimal(repr(tol.atol)) + Decimal(repr(tol.rtol)) * abs(truth)
+
+
+def _sign_or_factor(claim: NumberClaim, truth: Decimal, tol: Tolerance) -> Reason | None:
+    if truth == 0:
+        return None
+    if abs(claim.value + truth) <= _slack(claim, truth, tol):
+        return Reason("SIGN", f"your answer {claim.text} is minus the value {fmt(truth)}: check the sign")
+    ratio = claim.value / truth
+    simple = Fraction(float(ratio)).limit_denominator(100)
+    if simple not in (0, 1, -1) and abs(simple.numerator) <= 100 and \
+            abs(claim.value - truth * Decimal(simple.numerator) / Decimal(simple.denominator)) \
+            <= _slack(claim, truth, tol) * max(1, abs(simple)):
+        return Reason("FACTOR", f"your answer {claim.text} is {_ratio_text(simple)} times the value "
+                                f"{fmt(truth)}: a factor c = {_ratio_text(simple)}")
+    return None
+
+
+def _rounding_reason(claim: NumberClaim, truth: Decimal) -> Reason | None:
+    """A literal one unit off in its last digit, or the truth truncated instead of rounded."""
+    q = quantum(claim.literal)
+    rounded = round_to(truth, q)
+    if claim.value == round_to(truth, q, ROUND_DOWN) or abs(claim.value - rounded) <= Decimal(1).scaleb(q):
+        what = "truncated" if claim.value == round_to(truth, q, ROUND_DOWN) else "not correctly rounded"
+        return Reason("ROUNDING", f"your answer {claim.text} is {what}: {fmt(truth)} rounds to "
+                                  f"{rounded}, not {claim.literal}")
+    return None
+
+
+def judge_number(claim: NumberClaim, truth, *, tol: Tolerance | None = None, min_figures: int = 4,
+                 decimals: int | None = None) -> NumberJudgement:
+    """Judge a number against the truth with the rules of the module docstring.
+
+    ``decimals`` makes it a table value (exactly that many decimals, correctly rounded).
+    """
+    truth = to_decimal(truth)
+    tol = tol or TOLERANCES["numeric_full"]
+    if decimals is not None:
+        return _judge_table(claim, truth, decimals)
+    if _within(claim.value, truth, tol):
+        return NumberJudgement(True)
+    if claim.literal is not None:
+        figures = significant_figures(claim.literal)
+        if _rounded_match(claim, truth):
+            if figures >= min_figures:
+                return NumberJudgement(True)
+            return NumberJudgement(False, (Reason(
+                "PRECISION", f"your answer {claim.text} has {figures} significant figure"
+                f"{'s' if figures != 1 else ''}; this part asks for at least {min_figures} "
+                f"({round_to(truth, _exponent_for_figures(truth, min_figures))})"),))
+        reason = _rounding_reason(claim, truth)
+        if reason is not None:
+            return NumberJudgement(False, (reason,))
+    reason = _sign_or_factor(claim, truth, tol)
+    if reason is not None:
+        return NumberJudgement(False, (reason,))
+    rel = abs(claim.value - truth) / abs(truth) if truth != 0 else abs(claim.value)
+    return NumberJudgement(False, (Reason(
+        "NOT_EQUIVALENT", f"your answer {claim.text} is not the value {fmt(truth)} "
+                          f"(relative error {float(rel):.1e})"),))
+
+
+def _exponent_for_figures(truth: Decimal, figures: int) -> int:
+    if truth == 0:
+        return -figures
+    return truth.adjusted() - figures + 1
+
+
+def _judge_table(claim: NumberClaim, truth: Decimal, decimals: int) -> NumberJudgement:
+    rounded = round_to(truth, -decimals)
+    if claim.literal is None:
+        return NumberJudgement(False, (Reason(
+            "ROUNDING", f"the table asks for the value rounded to {decimals} decimals ({rounded}); "
+                        f"write that number, not {claim.text}"),))
+    if quantum(claim.literal) != -decimals:
+        return NumberJudgement(False, (Reason(
+            "ROUNDING", f"the table value {claim.literal} does not have the {decimals} decimals the "
+                        f"table asks for: {fmt(truth)} rounds to {rounded}"),))
+    if claim.value == rounded:
+        return NumberJudgement(True)
+    if abs(claim.value - rounded) <= Decimal(1).scaleb(-decimals):
+        return NumberJudgement(False, (Reason(
+            "ROUNDING", f"the table value {claim.literal} is not correctly rounded: {fmt(truth)} "
+                        f"rounds to {rounded}, not {claim.literal}"),))
+    reason = _sign_or_factor(claim, truth, TOLERANCES["table_2dp"])
+    if reason is not None:
+        return NumberJudgement(False, (reason,))
+    return NumberJudgement(False, (Reason(
+        "NOT_EQUIVALENT", f"the table value {claim.literal} is not {fmt(truth)} rounded to "
+                          f"{decimals} decimals, which is {rounded}"),))

@@ -1,0 +1,401 @@
+"""Prepare a symbolic part once: random instances, the truth and its pieces evaluated on them.
+
+A part is prepared on first use and then reused for every answer.  Preparation draws a few
+size assignments (every dimension at least 2, all dimensions different, so an answer right only
+when ``m = n`` or ``N = 2`` cannot pass) and for each a batch of instances stacked along a first
+axis, so that one batched NumPy evaluation of an answer covers the whole batch.  Values are
+N(0, 1), dense and non-symmetric unless the part assumes otherwise (symmetric, positive
+definite, invertible and orthogonal matrices are built with that property and a condition
+number of at most 4; a scalar ``> 0`` lies in [0.5, 2]).  The truth, the part's definitions (H,
+Yhat, ...) and later, on demand, the terms of the truth, special-case batches and the truth in
+another convention are evaluated with SymPy's lambdify, once per part.
+
+>>> from symcheck.catalogue import load_catalogue
+>>> prepared = prepare_symbolic(load_catalogue().part("1.4.first"))      # ∂(aᵀXb)/∂X = abᵀ
+>>> d = prepared.draws[0]
+>>> d.sizes["m"] != d.sizes["n"] and min(d.sizes.values()) >= 2
+True
+>>> d.truth.shape == (d.batch, d.sizes["m"], d.sizes["n"]) == d.values["X"].shape
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+import sympy as sp
+
+__all__ = ["Draw", "PreparedSymbolic", "SpecialCase", "prepare_symbolic", "SIZE_VALUES",
+           "batched_truth"]
+
+# Sizes are drawn as distinct values from this range (every dimension >= 2).
+SIZE_VALUES = tuple(range(2, 8))
+DRAWS = 3          # size assignments per part
+BATCH = 4          # instances per size assignment
+SEED = 20261201
+PROBE = 1e-9       # relative perturbation used to estimate how well conditioned a value is
+
+
+@dataclass
+class Draw:
+    """One size assignment with a batch of instances: the symbol and definition values, the truth.
+
+    ``values`` maps each symbol and definition name to an array of shape (batch, rows, cols) for
+    a matrix or (batch,) for a scalar; ``truth`` has shape (batch, rows, cols).
+    """
+
+    sizes: dict[str, int]
+    values: dict[str, np.ndarray]
+    truth: np.ndarray
+    perturbed: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def batch(self) -> int:
+        return int(self.truth.shape[0])
+
+
+@dataclass
+class SpecialCase:
+    """A condition the part does not assume (M symmetric, X square, b = a) with its own draws."""
+
+    condition: str
+    draws: list[Draw]
+
+
+def _dims_of(symbols: Mapping[str, tuple]) -> list[str]:
+    return sorted({d for shape in symbols.values() for d in tuple(shape) if isinstance(d, str)})
+
+
+def _properties(part) -> dict[str, frozenset[str]]:
+    """Return ``{name: properties}`` from the part's assumptions (spd implies symmetric, ...)."""
+    try:
+        from symcheck.expr import facts_by_name, parse_assumptions
+    except ImportError:   # the shared assumptions grammar is not exported yet
+        return _properties_fallback(part.assumptions)
+    return facts_by_name(parse_assumptions(part.assumptions))
+
+
+def _properties_fallback(texts) -> dict[str, frozenset[str]]:
+    words = {"symmetric": "symmetric", "invertible": "invertible", "positive definite": "spd",
+             "spd": "spd", "orthogonal": "orthogonal", "> 0": "> 0", ">= 0": ">= 0", "< 0": "< 0"}
+    table: dict[str, set[str]] = {}
+    for text in texts:
+        name, _, rest = text.strip().partition(" ")
+        prop = words.get(rest.strip(), rest.strip())
+        table.setdefault(name, set()).add(prop)
+        if prop == "spd":
+            table[name] |= {"symmetric", "invertible"}
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+def _orthogonal(rng: np.random.Generator, batch: int, n: int) -> np.ndarray:
+    q, r = np.linalg.qr(rng.standard_normal((batch, n, n)))
+    return q * np.sign(np.diagonal(r, axis1=1, axis2=2))[:, None, :]
+
+
+def _matrix(rng: np.random.Generator, batch: int, rows: int, cols: int,
+            props: frozenset[str]) -> np.ndarray:
+    """Draw ``batch`` matrices with the properties asked (condition number at most 4)."""
+    if "spd" in props:
+        q = _orthogonal(rng, batch, rows)
+        return (q * rng.uniform(0.5, 2.0, (batch, 1, rows))) @ np.swapaxes(q, 1, 2)
+    if "orthogonal" in props:
+        return _orthogonal(rng, batch, rows)
+    if "invertible" in props or "well_conditioned" in props:
+        u, v = _orthogonal(rng, batch, rows), _orthogonal(rng, batch, rows)
+        a = (u * rng.uniform(0.5, 2.0, (batch, 1, rows))) @ v
+        return (a + np.swapaxes(a, 1, 2)) / 2 if "symmetric" in props else a
+    a = rng.standard_normal((batch, rows, cols))
+    return (a + np.swapaxes(a, 1, 2)) / 2 if "symmetric" in props else a
+
+
+def _scalar(rng: np.random.Generator, batch: int, props: frozenset[str]) -> np.ndarray:
+    if props & {"> 0", ">= 0"}:
+        return rng.uniform(0.5, 2.0, batch)
+    if "< 0" in props:
+        return -rng.uniform(0.5, 2.0, batch)
+    return rng.standard_normal(batch)
+
+
+def _size_of(d, sizes: Mapping[str, int]) -> int:
+    return sizes[d] if isinstance(d, str) else int(d)
+
+
+def draw_values(rng: np.random.Generator, symbols: Mapping[str, tuple], sizes: Mapping[str, int],
+                props: Mapping[str, frozenset[str]], batch: int) -> dict[str, np.ndarray]:
+    """Return a batch of values for every symbol: (batch, rows, cols) or (batch,) arrays."""
+    values = {}
+    for name, shape in symbols.items():
+        p = props.get(name, frozenset())
+        if len(tuple(shape)) == 0:
+            values[name] = _scalar(rng, batch, p)
+        else:
+            rows, cols = (_size_of(d, sizes) for d in shape)
+            values[name] = _matrix(rng, batch, rows, cols, p)
+    return values
+
+
+class _Evaluator:
+    """Evaluate SymPy expressions of one part on batches, one lambdify per expression."""
+
+    def __init__(self, part):
+        from symcheck.expr import symbols_from_shapes
+
+        self.part = part
+        self.namespace = symbols_from_shapes(part.symbols)
+        self.dims = _dims_of(part.symbols)
+        self.names = list(part.symbols)
+        self.args = [self.namespace[d] for d in self.dims] + [self.namespace[n] for n in self.names]
+
+    def function(self, expr) -> Callable:
+        from symcheck.verify import numpy_function
+
+        return numpy_function(expr, self.args)
+
+    def batch(self, expr, sizes: Mapping[str, int], values: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Return ``expr`` at every instance of the batch: (batch, rows, cols), complex if needed."""
+        f = self.function(expr)
+        count = len(next(iter(values.values()))) if values else 1
+        out = []
+        with np.errstate(all="ignore"):
+            for i in range(count):
+                args = [sizes[d] for d in self.dims] + [values[n][i] for n in self.names]
+                out.append(np.asarray(f(*args)))
+        return np.stack([_as_matrix(v) for v in out])
+
+
+def _as_matrix(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v)
+    if v.ndim == 0:
+        return v.reshape(1, 1)
+    return v
+
+
+def _definition_exprs(part, namespace) -> list[tuple[str, sp.Basic]]:
+    from symcheck.expr import parse
+
+    ns = dict(namespace)
+    out = []
+    for name, text in part.ask.definitions:
+        expr = parse(text, ns, where=f"{part.id}.ask.definitions.{name}")
+        ns[name] = expr
+        out.append((name, expr))
+    return out
+
+
+def _definition_values(evaluator, definitions, sizes, values) -> dict[str, np.ndarray]:
+    out = {}
+    for name, expr in definitions:
+        v = evaluator.batch(expr, sizes, values)
+        out[name] = v[:, 0, 0] if not getattr(expr, "is_Matrix", False) else v
+    return out
+
+
+def _truth_kind_and_expr(part):
+    from symcheck.calculus import derive, stationary_point
+
+    f, wrt = part.function_expr(), part.wrt_symbol()
+    if part.ask.kind == "closed_form":
+        return "solution", stationary_point(f, wrt, part.assumptions).expr
+    result = derive(f, wrt, order=part.ask.order, assumptions=part.assumptions)
+    return result.kind, result.expr
+
+
+def batched_truth(evaluator, expr, sizes, values) -> np.ndarray:
+    return evaluator.batch(expr, sizes, values)
+
+
+def _size_draws(rng: np.random.Generator, dims: Sequence[str], count: int,
+                equal: tuple[str, str] | None = None) -> list[dict[str, int]]:
+    """Return ``count`` size assignments; all dimensions distinct (except the pair ``equal``)."""
+    draws = []
+    for _ in range(count):
+        values = rng.permutation(np.arange(SIZE_VALUES[0], SIZE_VALUES[0] + max(len(SIZE_VALUES), len(dims))))
+        sizes = {d: int(v) for d, v in zip(dims, values)}
+        if equal is not None:
+            sizes[equal[1]] = sizes[equal[0]]
+        draws.append(sizes)
+    return draws
+
+
+@dataclass
+class PreparedSymbolic:
+    """Everything needed to grade answers to one symbolic part, computed once."""
+
+    part: object
+    kind: str
+    truth_expr: sp.Basic
+    truth_text: str
+    draws: list[Draw]
+    evaluator: _Evaluator
+    definitions: list[tuple[str, sp.Basic]]
+    properties: dict[str, frozenset[str]]
+    function_expr: sp.Basic | None = None
+    _terms: list[list[np.ndarray]] | None = None
+    _term_texts: list[str] | None = None
+    _specials: list[SpecialCase] | None = None
+    _function_values: list[np.ndarray] | None = None
+
+    @property
+    def is_zero(self) -> bool:
+        return bool(getattr(self.truth_expr, "is_ZeroMatrix", False) or self.truth_expr == 0)
+
+    def terms(self) -> tuple[list[str], list[list[np.ndarray]]]:
+        """Return the additive terms of the expanded truth, as texts and per-draw values."""
+        if self._terms is None:
+            self._term_texts, self._terms = _terms_of(self)
+        return self._term_texts, self._terms
+
+    def specials(self) -> list[SpecialCase]:
+        """Return the special cases (conditions the part does not assume), drawn on first use."""
+        if self._specials is None:
+            self._specials = _special_cases(self)
+        return self._specials
+
+    def function_values(self) -> list[np.ndarray] | None:
+        """Return the part's function f on every draw (for derivation chains that rewrite f)."""
+        if self._function_values is None and self.function_expr is not None:
+            self._function_values = [self.evaluator.batch(self.function_expr, d.sizes, d.values)
+                                     for d in self.draws]
+        return self._function_values
+
+
+def _well_conditioned(evaluator, expr, sizes, values, truth) -> np.ndarray:
+    """Mask of instances where ``expr`` is finite and insensitive to a tiny perturbation."""
+    rng = np.random.default_rng(SEED + 1)
+    perturbed = {k: v * (1 + PROBE * rng.standard_normal(v.shape)) for k, v in values.items()}
+    other = evaluator.batch(expr, sizes, perturbed)
+    finite = np.isfinite(truth).all(axis=(1, 2)) & np.isfinite(other).all(axis=(1, 2))
+    scale = np.maximum(np.abs(truth).max(axis=(1, 2)), 1e-300)
+    with np.errstate(all="ignore"):
+        change = np.abs(other - truth).max(axis=(1, 2)) / scale
+    return finite & (change < 1e4 * PROBE)
+
+
+def _draws(evaluator, part, truth_expr, definitions, props, size_draws, rng, batch) -> list[Draw]:
+    draws = []
+    for sizes in size_draws:
+        values = draw_values(rng, part.symbols, sizes, props, batch)
+        truth = evaluator.batch(truth_expr, sizes, values)
+        keep = _well_conditioned(evaluator, truth_expr, sizes, values, truth)
+        if not keep.any():
+            continue
+        values = {k: v[keep] for k, v in values.items()}
+        truth = truth[keep]
+        values.update(_definition_values(evaluator, definitions, sizes, values))
+        prng = np.random.default_rng(SEED + 2)
+        perturbed = {k: v * (1 + PROBE * prng.standard_normal(v.shape)) for k, v in values.items()}
+        draws.append(Draw(sizes, values, np.real_if_close(truth), perturbed))
+    return draws
+
+
+def prepare_symbolic(part, *, examples: int | None = None, truth=None) -> PreparedSymbolic:
+    """Prepare a symbolic part (derivative, matrix gradient, closed form) for grading.
+
+    ``truth`` is an optional ``(kind, expr, text)`` from the part's kind; without it the truth is
+    derived here.  ``examples`` is the total number of random instances (default 12).
+    """
+    from symcheck.calculus import text
+
+    if truth is None:
+        kind, expr = _truth_kind_and_expr(part)
+        truth_text = text(expr)
+    else:
+        kind, expr, truth_text = truth
+    evaluator = _Evaluator(part)
+    props = _properties(part)
+    definitions = _definition_exprs(part, evaluator.namespace)
+    batch = max(1, (examples or DRAWS * BATCH) // DRAWS)
+    rng = np.random.default_rng(SEED)
+    dims = _dims_of(part.symbols)
+    draws = _draws(evaluator, part, expr, definitions, props, _size_draws(rng, dims, DRAWS), rng, batch)
+    function = part.function_expr() if part.ask.kind != "closed_form" else None
+    return PreparedSymbolic(part, kind, expr, truth_text, draws, evaluator, definitions, props,
+                            function_expr=function)
+
+
+# -- pieces computed on demand (only wrong answers need them) -----------------------------------
+
+MAX_TERMS = 8
+
+
+def _terms_of(prepared: PreparedSymbolic) -> tuple[list[str], list[list[np.ndarray]]]:
+    from symcheck.calculus import text
+
+    expr = prepared.truth_expr
+    terms = list(sp.expand(expr).args) if isinstance(sp.expand(expr), sp.MatAdd) else []
+    if not (2 <= len(terms) <= MAX_TERMS):
+        terms = list(expr.args) if isinstance(expr, sp.MatAdd) else []
+    if not (2 <= len(terms) <= MAX_TERMS):
+        return [], []
+    values = [[prepared.evaluator.batch(t, d.sizes, d.values) for t in terms] for d in prepared.draws]
+    return [text(t) for t in terms], values
+
+
+def _square_pairs(part) -> list[tuple[str, str, str]]:
+    """(matrix, rows dim, cols dim) for matrices whose two dimensions differ."""
+    out = []
+    for name, shape in part.symbols.items():
+        shape = tuple(shape)
+        if len(shape) == 2 and all(isinstance(d, str) for d in shape) and shape[0] != shape[1]:
+            out.append((name, shape[0], shape[1]))
+    return out
+
+
+def _special_cases(prepared: PreparedSymbolic) -> list[SpecialCase]:
+    """Conditions the part does not assume, each with draws where it holds."""
+    part, ev, props = prepared.part, prepared.evaluator, prepared.properties
+    rng = np.random.default_rng(SEED + 3)
+    dims = _dims_of(part.symbols)
+    cases: list[SpecialCase] = []
+
+    def add(condition, size_draws, adjust=None, extra_props=None):
+        p = dict(props)
+        for name, q in (extra_props or {}).items():
+            p[name] = p.get(name, frozenset()) | q
+        draws = []
+        for sizes in size_draws:
+            values = draw_values(rng, part.symbols, sizes, p, BATCH)
+            if adjust is not None:
+                adjust(values)
+            with np.errstate(all="ignore"):
+                truth = ev.batch(prepared.truth_expr, sizes, values)
+            values.update(_definition_values(ev, prepared.definitions, sizes, values))
+            draws.append(Draw(sizes, values, np.real_if_close(truth)))
+        cases.append(SpecialCase(condition, draws))
+
+    for name, shape in part.symbols.items():
+        shape = tuple(shape)
+        if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 1 \
+                and "symmetric" not in props.get(name, frozenset()):
+            add(f"{name} is symmetric ({name} = {name}ᵀ)", _size_draws(rng, dims, 2),
+                extra_props={name: frozenset({"symmetric"})})
+    seen = set()
+    for name, rows, cols in _square_pairs(part):
+        if (rows, cols) in seen:
+            continue
+        seen.add((rows, cols))
+        add(f"{name} is square ({rows} = {cols})", _size_draws(rng, dims, 2, equal=(rows, cols)))
+    vectors = [(n, tuple(s)) for n, s in part.symbols.items() if len(tuple(s)) == 2]
+    for i, (a, sa) in enumerate(vectors):
+        for b, sb in vectors[i + 1:]:
+            if sa == sb and sa[1] == 1:
+                def same(values, a=a, b=b):
+                    values[b] = values[a].copy()
+                add(f"{a}{b}ᵀ is symmetric ({b} = {a})", _size_draws(rng, dims, 2), adjust=same)
+    for name, shape in part.symbols.items():
+        if not tuple(shape):
+            def zero(values, name=name):
+                values[name] = np.zeros_like(values[name])
+            add(f"{name} = 0", _size_draws(rng, dims, 2), adjust=zero)
+    for d in dims:
+        def one(d=d):
+            out = []
+            for sizes in _size_draws(rng, dims, 2):
+                sizes[d] = 1
+                out.append(sizes)
+            return out
+        add(f"{d} = 1", one())
+    return cases

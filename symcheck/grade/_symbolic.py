@@ -1,0 +1,223 @@
+"""Grade one parsed answer to a symbolic part on its prepared instances: verdict and reasons.
+
+The answer is evaluated in one batched NumPy call per size draw (``Answer.evaluate``); shapes are
+checked first, then values.  A wrong answer gets the most specific reason that fits: TRANSPOSED
+or CONVENTION, SIGN, FACTOR, MISSING_TERM, SPECIAL_CASE, else NOT_EQUIVALENT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from symcheck.grade._classify import (
+    EQUAL,
+    UNDECIDED,
+    commutation,
+    compare_values,
+    constant_factor,
+    equal_values,
+    factor_text,
+    missing_terms,
+)
+from symcheck.grade._result import Reason
+from symcheck.tolerances import tolerance
+
+__all__ = ["Judgement", "judge_symbolic", "evaluate_on", "answer_shape"]
+
+_EVALUATION_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, np.linalg.LinAlgError)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """``outcome`` is correct, incorrect or undecided; ``credit`` the share of the points."""
+
+    outcome: str
+    reasons: tuple[Reason, ...] = ()
+    credit: float = 0.0
+
+
+def answer_shape(answer, sizes) -> tuple[int, int] | None:
+    """Return the answer's (rows, cols) at ``sizes``, or None for a scalar."""
+    if not answer.shape:
+        return None
+    return tuple(int(d.value(sizes)) for d in answer.shape)
+
+
+def evaluate_on(answer, draws, *, perturbed: bool = False) -> list[np.ndarray]:
+    """Evaluate the answer on each draw, as (batch, rows, cols) arrays."""
+    out = []
+    for d in draws:
+        values = d.perturbed if perturbed else d.values
+        with np.errstate(all="ignore"):
+            v = np.asarray(answer.evaluate(values, d.sizes))
+        if v.ndim == 1:
+            v = v.reshape(-1, 1, 1)
+        if v.shape[0] != d.truth.shape[0]:   # a constant answer broadcast over the batch
+            v = np.broadcast_to(v, (d.truth.shape[0],) + v.shape[-2:])
+        out.append(v)
+    return out
+
+
+def _noun(prepared) -> str:
+    return {"jacobian": "Jacobian", "hessian": "vec-Hessian", "solution": "solution",
+            "second derivative": "second derivative"}.get(prepared.kind, prepared.kind)
+
+
+def _shape_text(shape) -> str:
+    return "a scalar" if shape is None else f"shape {shape[0]}×{shape[1]}"
+
+
+def _symbolic_shape(answer) -> str:
+    return "a scalar" if not answer.shape else f"shape {answer.shape[0]}×{answer.shape[1]}"
+
+
+def _truth_shape_text(prepared) -> str:
+    from symcheck.expr import format_shape
+
+    return format_shape(prepared.truth_expr)
+
+
+def judge_symbolic(prepared, answer, *, shown: str | None = None) -> Judgement:
+    """Return the :class:`Judgement` of ``answer`` (an Answer of the answer language)."""
+    shown = shown or answer.plain()
+    truth, noun = prepared.truth_text, _noun(prepared)
+    tol = tolerance(prepared.part.grading.tolerance)
+    draws = prepared.draws
+    shapes = [answer_shape(answer, d.sizes) for d in draws]
+    truth_shapes = [tuple(d.truth.shape[1:]) for d in draws]
+    try:
+        if all(s is None for s in shapes) and any(t != (1, 1) for t in truth_shapes):
+            return _scalar_answer(prepared, answer, shown, tol)
+        if shapes != truth_shapes:
+            return _shape_mismatch(prepared, answer, shown, shapes, truth_shapes, tol)
+        values = evaluate_on(answer, draws)
+        comparison = compare_values(values, [d.truth for d in draws], tol=tol,
+                                    probe=lambda: evaluate_on(answer, draws, perturbed=True))
+    except _EVALUATION_ERRORS as exc:
+        return Judgement("undecided", (Reason("UNDECIDED", f"your answer {shown} cannot be evaluated "
+                                              f"at random instances ({type(exc).__name__})"),))
+    if comparison.outcome == EQUAL:
+        return Judgement("correct", credit=1.0)
+    if comparison.outcome == UNDECIDED:
+        return Judgement("undecided", (Reason("UNDECIDED", f"symcheck cannot decide whether your answer "
+                                              f"{shown} equals the {noun} {truth}: {comparison.reason}"),))
+    return _diagnose(prepared, answer, shown, values, tol, comparison.max_rel)
+
+
+def _scalar_answer(prepared, answer, shown, tol) -> Judgement:
+    noun, truth = _noun(prepared), prepared.truth_text
+    values = evaluate_on(answer, prepared.draws)
+    if prepared.is_zero:
+        if all(np.all(v == 0) for v in values):
+            return Judgement("correct", credit=1.0)
+    square = all(d.truth.shape[1] == d.truth.shape[2] for d in prepared.draws)
+    if square:
+        as_identity = [v * np.eye(d.truth.shape[1]) for v, d in zip(values, prepared.draws)]
+        if equal_values(as_identity, [d.truth for d in prepared.draws], tol):
+            return Judgement("incorrect", (Reason(
+                "SCALAR_FOR_TENSOR", f"your answer {shown} is a scalar, but the {noun} is the "
+                f"{_truth_shape_text(prepared)} matrix {truth}: write {shown}·I (it is right only as "
+                f"shorthand for the map dX ↦ {shown}·dX)"),))
+    return Judgement("incorrect", (Reason(
+        "SHAPE", f"your answer {shown} is a scalar, but the {noun} {truth} has shape "
+        f"{_truth_shape_text(prepared)}"),))
+
+
+def _shape_mismatch(prepared, answer, shown, shapes, truth_shapes, tol) -> Judgement:
+    noun, truth = _noun(prepared), prepared.truth_text
+    if all(s is not None and s[::-1] == t for s, t in zip(shapes, truth_shapes)):
+        values = evaluate_on(answer, prepared.draws)
+        flipped = [np.swapaxes(v, 1, 2) for v in values]
+        if equal_values(flipped, [d.truth for d in prepared.draws], tol):
+            return _transposed(prepared, shown)
+    special = _special_case(prepared, answer, tol)
+    if special is not None:
+        return Judgement("incorrect", (Reason(
+            "SPECIAL_CASE", f"your answer {shown} equals the {noun} {truth} only when {special}, which "
+            f"the part does not assume; in general it has {_symbolic_shape(answer)}, not "
+            f"{_truth_shape_text(prepared)}"),))
+    return Judgement("incorrect", (Reason(
+        "SHAPE", f"your answer {shown} has {_symbolic_shape(answer)}, but the {noun} {truth} has "
+        f"shape {_truth_shape_text(prepared)}"),))
+
+
+def _transposed(prepared, shown) -> Judgement:
+    noun, truth = _noun(prepared), prepared.truth_text
+    if prepared.kind == "jacobian":
+        credit = float(getattr(prepared.part.grading, "convention_credit", 0.0))
+        return Judgement("incorrect" if credit == 0 else "partial", (Reason(
+            "CONVENTION", f"your answer {shown} is the Jacobian in denominator layout (the transpose "
+            f"of {truth}); this part uses numerator layout"),), credit)
+    return Judgement("incorrect", (Reason(
+        "TRANSPOSED", f"your answer {shown} is the transpose of the {noun} {truth}"),))
+
+
+def _diagnose(prepared, answer, shown, values, tol, max_rel) -> Judgement:
+    noun, truth = _noun(prepared), prepared.truth_text
+    draws = prepared.draws
+    truths = [d.truth for d in draws]
+    if all(d.truth.shape[1] == d.truth.shape[2] for d in draws):
+        if equal_values([np.swapaxes(v, 1, 2) for v in values], truths, tol) and not \
+                equal_values(truths, [np.swapaxes(t, 1, 2) for t in truths], tol):
+            return _transposed(prepared, shown)
+        if prepared.kind == "hessian":
+            row_major = _row_major(prepared)
+            if row_major is not None and equal_values(values, row_major, tol):
+                credit = float(getattr(prepared.part.grading, "convention_credit", 0.0))
+                return Judgement("incorrect" if credit == 0 else "partial", (Reason(
+                    "CONVENTION", f"your answer {shown} is the vec-Hessian for row-major vec; this "
+                    f"part uses column-major vec, where it is {truth}"),), credit)
+    factors = constant_factor(values, truths)
+    if factors is not None:
+        name = factor_text(factors, [d.sizes for d in draws])
+        if name == "-1":
+            return Judgement("incorrect", (Reason(
+                "SIGN", f"your answer {shown} is minus the {noun} {truth}: check the sign"),))
+        if name is not None:
+            return Judgement("incorrect", (Reason(
+                "FACTOR", f"your answer {shown} is {name} times the {noun} {truth} (a factor c = {name})"),))
+    texts, terms = prepared.terms()
+    missing = missing_terms(values, truths, terms, tol)
+    if missing is not None:
+        lacking = " and ".join(texts[i] for i in missing)
+        return Judgement("incorrect", (Reason(
+            "MISSING_TERM", f"your answer {shown} lacks the term{'s' if len(missing) > 1 else ''} "
+            f"{lacking} of the {noun} {truth}"),))
+    special = _special_case(prepared, answer, tol)
+    if special is not None:
+        return Judgement("incorrect", (Reason(
+            "SPECIAL_CASE", f"your answer {shown} equals the {noun} {truth} only when {special}, "
+            "which the part does not assume"),))
+    return Judgement("incorrect", (Reason(
+        "NOT_EQUIVALENT", f"your answer {shown} is not the {noun} {truth}: they differ at random "
+        f"instances (largest relative difference {max_rel:.2g})"),))
+
+
+def _row_major(prepared) -> list[np.ndarray] | None:
+    wrt = prepared.part.symbols.get(prepared.part.ask.wrt)
+    if wrt is None or len(tuple(wrt)) != 2:
+        return None
+    out = []
+    for d in prepared.draws:
+        rows, cols = (d.sizes[x] if isinstance(x, str) else int(x) for x in wrt)
+        K = commutation(rows, cols)
+        if K.shape[0] != d.truth.shape[1]:
+            return None
+        out.append(K @ d.truth @ K.T)
+    return out
+
+
+def _special_case(prepared, answer, tol) -> str | None:
+    for case in prepared.specials():
+        try:
+            shapes = [answer_shape(answer, d.sizes) for d in case.draws]
+            if shapes != [tuple(d.truth.shape[1:]) for d in case.draws]:
+                continue
+            values = evaluate_on(answer, case.draws)
+        except _EVALUATION_ERRORS:
+            continue
+        if equal_values(values, [d.truth for d in case.draws], tol):
+            return case.condition
+    return None
