@@ -13,7 +13,7 @@ case, another convention, a scalar written for c·I.
 >>> import numpy as np
 >>> t = [np.arange(1.0, 7.0).reshape(1, 2, 3)]
 >>> compare_values([2 * t[0]], t).outcome, constant_factor([2 * t[0]], t)
-('unequal', (2.0, 2.0))
+('unequal', (2.0,))
 """
 
 from __future__ import annotations
