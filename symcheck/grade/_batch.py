@@ -220,11 +220,16 @@ def summarise(rows: Iterable[BatchRow], wrong_answers: dict[tuple[str, str], str
     "count", "codes"}], "codes": {code: share of the answers that carry it}}``.
     """
     by_part: dict[str, list[BatchRow]] = defaultdict(list)
+    manual = set()
     for row in rows:
-        if row.verdict not in ("manual", "error"):
+        if row.verdict == "manual":
+            manual.add(row.id)
+        elif row.verdict != "error":
             by_part[row.id].append(row)
     summary = []
     for part, part_rows in by_part.items():
+        if part in manual:
+            continue
         verdicts = Counter(r.verdict for r in part_rows)
         answered = len(part_rows) - verdicts["missing"]
         codes = Counter(code for r in part_rows if r.verdict != "missing"

@@ -345,7 +345,11 @@ def read_submission(path: Path | str, *, known_ids: Iterable[str] | None = None,
     known = set(known_ids) if known_ids is not None else None
     answers: dict[str, Answer] = {}
     found_lines: dict[str, int] = {}
-    for part_id, value in _flatten(table):
+    entries = list(_flatten(table))
+    if len(entries) > LIMITS["submission_answers"].value:
+        raise SubmissionError(f"the file has {len(entries)} answers", where=where,
+                              fix=f"the limit is {LIMITS['submission_answers'].describe()}")
+    for part_id, value in entries:
         line = key_lines.get(part_id)
         problem = _type_problem(value)
         if problem is None and known is not None and part_id not in known:
@@ -360,9 +364,6 @@ def read_submission(path: Path | str, *, known_ids: Iterable[str] | None = None,
         answers[part_id] = _restore(value, raw)
         if line is not None:
             found_lines[part_id] = line
-    if len(answers) > LIMITS["submission_answers"].value:
-        raise SubmissionError(f"the file has {len(answers)} answers", where=where,
-                              fix=f"the limit is {LIMITS['submission_answers'].describe()}")
     if strict and issues:
         first = issues[0]
         raise SubmissionError(first.message, where=f"{first.file}:{first.line}" if first.line

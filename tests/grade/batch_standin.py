@@ -36,8 +36,8 @@ class StandInGrader:
         StandInGrader.calls += 1
         parts = []
         for part_id in PARTS:
-            if part_id in answers:
-                parts.append(self.grade_answer(part_id, answers[part_id]))
+            if part_id in answers or PARTS[part_id][0] is None:
+                parts.append(self.grade_answer(part_id, answers.get(part_id, "")))
             else:
                 parts.append(GradeResult(part_id, "missing", 0.0, PARTS[part_id][1], "no answer",
                                          (Reason("MISSING", "no answer"),)))

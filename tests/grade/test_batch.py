@@ -1,0 +1,205 @@
+"""grade_batch with a stand-in grader: the batch goes on, outputs are whole, summaries count right.
+
+The stand-in (batch_standin.py) grades by exact text, so these tests check the batch machinery
+(files, executors, rows, summary, atomic output) independently of the real grader, which
+tests/grade/test_batch_real.py and tests/cli/test_grade.py use end to end.
+"""
+
+import csv
+import io
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import pytest
+from batch_standin import PARTS, make_standin
+
+from symcheck.grade import grade_batch, write_atomically
+
+
+def submission(first="a*b.T", a5="-0.42614473734", extra=""):
+    return f'[answers]\n"1.4.first" = "{first}"\n"3.1.a5" = {a5}\n{extra}'
+
+
+def make_class(folder, n, wrong_every=3):
+    """Write n submissions; every `wrong_every`-th student transposes 1.4.first."""
+    folder.mkdir(exist_ok=True)
+    for i in range(n):
+        first = "b*a.T" if i % wrong_every == 0 else "a*b.T"
+        (folder / f"s{i:04d}.toml").write_text(submission(first))
+    return folder
+
+
+def listing(*folders):
+    return {str(folder): sorted(os.listdir(folder)) for folder in folders}
+
+
+HOSTILE = {
+    "bomb.toml": "x = " + "[" * 50_000 + "]" * 50_000,
+    "binary.toml": bytes(range(255, -1, -1)) * 10,
+    "dup.toml": '[answers]\n"1.4.first" = "a"\n"1.4.first" = "b"\n',
+    "types.toml": '[answers]\n"1.4.first" = true\n"3.1.a5" = -0.42614473734\n',
+    "unknown.toml": '[answers]\n"9.9.zzz" = "1"\n"1.4.first" = "a*b.T"\n',
+    "long.toml": '[answers]\n"1.4.first" = "' + "x" * 5_000_000 + '"\n',
+    "$(touch pwned).toml": '[answers]\n"1.4.first" = "$(touch pwned2); __import__(\'os\')"\n',
+}
+
+
+def test_rows_per_student_and_part_and_an_independent_summary(tmp_path):
+    folder = make_class(tmp_path / "class", 12)
+    result = grade_batch(folder, make_grader=make_standin)
+    rows = result.rows
+    assert len(rows) == 12 * len(PARTS)
+    assert {r.student for r in rows} == {f"s{i:04d}" for i in range(12)}
+    wrong = [i for i in range(12) if i % 3 == 0]  # by construction: 4 transposed
+    summary = {s["id"]: s for s in result.summary()}
+    first = summary["1.4.first"]
+    assert (first["answered"], first["correct"], first["incorrect"]) == (12, 12 - len(wrong), len(wrong))
+    assert first["most_common_wrong"] == [{"answer": "b*a.T", "count": len(wrong), "codes": ["TRANSPOSED"]}]
+    assert first["codes"] == {"TRANSPOSED": len(wrong) / 12}
+    assert summary["3.1.a5"]["correct"] == 12
+    assert summary["1.4.second"]["missing"] == 12 and summary["1.4.second"]["answered"] == 0
+    assert "2.2.report" not in summary  # a manual part is not summarised
+
+
+def test_hostile_files_are_reported_and_the_batch_goes_on(tmp_path):
+    folder = make_class(tmp_path / "class", 5)
+    for name, content in HOSTILE.items():
+        (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    outside = tmp_path / "secret.toml"
+    outside.write_text(submission())
+    (folder / "link.toml").symlink_to(outside)
+    (folder / "fifo.toml").mkdir()  # a folder named like a file
+    out = tmp_path / "out"
+    out.mkdir()
+    before = listing(tmp_path, folder)
+    result = grade_batch(folder, make_grader=make_standin)
+    written = result.write(out / "grades.csv")
+    assert listing(tmp_path, folder) == before  # nothing written outside --out, nothing ran
+    assert sorted(os.listdir(out)) == ["grades-summary.csv", "grades.csv"] == sorted(p.name for p in written)
+    by_student = {o.student: o for o in result.files}
+    for i in range(5):
+        assert by_student[f"s{i:04d}"].error is None
+    assert "nest" in by_student["bomb"].error and by_student["bomb"].error.startswith("bomb.toml:1")
+    assert "not UTF-8" in by_student["binary"].error
+    assert by_student["dup"].error.startswith("dup.toml:3")
+    assert [str(i) for i in by_student["types"].issues] == \
+        ['types.toml:2: "1.4.first": the answer is a boolean; write a string, a number or an array of strings']
+    assert by_student["unknown"].issues[0].line == 2
+    long_row = [r for r in by_student["long"].rows if r.id == "1.4.first"][0]
+    assert (long_row.verdict, long_row.codes) == ("invalid", ("TOO_LARGE",))
+    problems = "\n".join(result.problems)
+    assert "link.toml: skipped: it is a symbolic link (not followed)" in problems
+    assert "secret" not in {o.student for o in result.files}
+    rows = list(csv.DictReader(io.StringIO((out / "grades.csv").read_text())))
+    assert {r["student"] for r in rows if r["verdict"] == "error"} >= {"bomb", "binary", "dup", "types"}
+
+
+def test_a_folder_of_1000_files(tmp_path):
+    folder = make_class(tmp_path / "class", 1000, wrong_every=4)
+    result = grade_batch(folder, make_grader=make_standin)
+    assert len(result.files) == 1000 and not result.problems
+    first = {s["id"]: s for s in result.summary()}["1.4.first"]
+    assert (first["correct"], first["incorrect"]) == (750, 250)
+
+
+@pytest.mark.parametrize("pool", [ThreadPoolExecutor, ProcessPoolExecutor])
+def test_any_executor_gives_the_same_rows_in_the_same_order(tmp_path, pool):
+    folder = make_class(tmp_path / "class", 30)
+    (folder / "bad.toml").write_text("[answers\n")
+    alone = grade_batch(folder, make_grader=make_standin)
+    with pool(max_workers=2) as executor:
+        pooled = grade_batch(folder, executor=executor, make_grader=make_standin, chunk_size=4)
+    assert pooled.rows == alone.rows
+    assert pooled.problems == alone.problems
+
+
+def test_progress_counts_every_file(tmp_path):
+    folder = make_class(tmp_path / "class", 10)
+    seen = []
+    grade_batch(folder, make_grader=make_standin, chunk_size=3, progress=lambda n, total: seen.append((n, total)))
+    assert sum(n for n, _ in seen) == 10 and {t for _, t in seen} == {10}
+
+
+def test_json_output_has_rows_summary_and_problems(tmp_path):
+    folder = make_class(tmp_path / "class", 3)
+    (folder / "bad.toml").write_text("[answers]\n\"1.4.first\" = \n")
+    result = grade_batch(folder, make_grader=make_standin)
+    result.write(tmp_path / "grades.json")
+    doc = json.loads((tmp_path / "grades.json").read_text())
+    assert set(doc) == {"students", "rows", "summary", "problems"}
+    assert set(doc["rows"][0]) == {"student", "id", "verdict", "score", "max_score", "codes",
+                                   "feedback", "carried_forward_from"}
+    assert any(p.startswith("bad.toml:2") for p in doc["problems"])
+    assert not (tmp_path / "grades-summary.csv").exists()
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "eve.toml").write_text(submission(first="=HYPERLINK(1)", a5="-0.42614473734"))
+    result = grade_batch(folder, make_grader=make_standin)
+    result.write(tmp_path / "g.csv")
+    summary = list(csv.reader(io.StringIO((tmp_path / "g-summary.csv").read_text())))
+    cells = [cell for row in summary for cell in row]
+    assert not any(cell.startswith("=") for cell in cells)
+    assert any("=HYPERLINK(1)" in cell for cell in cells)
+    rows = list(csv.reader(io.StringIO((tmp_path / "g.csv").read_text())))
+    assert any(row[3] == "-0" or row[3] == "0" for row in rows[1:])  # numbers stay numbers
+
+
+def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch):
+    target = tmp_path / "grades.csv"
+    target.write_text("old, whole\n")
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, "new\n" * 1000)
+    assert target.read_text() == "old, whole\n"
+    assert os.listdir(tmp_path) == ["grades.csv"]  # the temporary file is gone
+
+
+def test_atomic_write_interrupted_while_writing_leaves_no_file(tmp_path, monkeypatch):
+    import tempfile
+
+    real = tempfile.NamedTemporaryFile
+
+    class Failing:
+        def __init__(self, *args, **kwargs):
+            self.inner = real(*args, **kwargs)
+            self.name = self.inner.name
+
+        def write(self, text):
+            self.inner.write(text[: len(text) // 2])
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.inner.close()
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", Failing)
+    with pytest.raises(OSError):
+        write_atomically(tmp_path / "grades.json", "{}" * 1000)
+    assert os.listdir(tmp_path) == []
+
+
+def test_dask_local_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    folder = make_class(tmp_path / "class", 20)
+    alone = grade_batch(folder, make_grader=make_standin)
+    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
+                                  dashboard_address=None, silence_logs=40) as cluster, \
+            distributed.Client(cluster) as client:
+        on_dask = grade_batch(folder, executor=client.get_executor(), make_grader=make_standin,
+                              chunk_size=3)
+        pids = client.run(os.getpid)
+    assert on_dask.rows == alone.rows
+    assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()
