@@ -1,0 +1,200 @@
+"""The plain-text answer grammar: ``X.T*(X*X.T + lambda*I)^-1*y``, ``2X``, ``H ∘ (1 - H)``.
+
+lark is a parsing library: it turns text into a tree by a grammar and never evaluates or executes
+anything (no ``eval``, ``exec`` or code generation from the input).  The grammar is LALR(1) with a
+contextual lexer; the parser object is built once at import.  Repetitions are flat (``a+b+c`` is
+one node with three terms), and the callbacks below run on each reduction, so no step recurses
+over the input and an over-deep answer is refused while it is read (``Node`` checks the limits).
+
+Precedence, loosest first: ``+ -``; ``∘ ⊙ ⊗`` (elementwise and Kronecker products); ``* @ / · ×``;
+a leading sign; a number times what follows it (``2X``, ``2 X``, ``2(a + b)``); ``^`` / ``**``
+(right-associative, the exponent may carry a sign: ``X^-1``); postfix ``.T  '  ᵀ  .I  ⁻¹  [i, j]``.
+
+>>> parse_plain("2X.T*y")
+prod(('*',), implicit(num('2'), post('.T', name('X'))), name('y'))
+"""
+
+from __future__ import annotations
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from symcheck.grade._lang_tree import LangFail, Node
+
+__all__ = ["parse_plain", "syntax_failure"]
+
+GRAMMAR = r"""
+start: [EQ] expr
+expr: hterm (PM hterm)*
+hterm: term (HOP term)*
+term: unary (MULOP unary)*
+unary: PM* imp
+?imp: power
+    | NUMBER npower -> implicit
+power: postfix (POW unary)?
+npower: npostfix (POW unary)?
+postfix: primary post*
+npostfix: nprimary post*
+?primary: nprimary
+        | NUMBER -> number
+?nprimary: NAME -> name
+         | NAME LPAR [args] RPAR -> call
+         | LPAR expr RPAR -> group
+         | LPAR expr ("," expr)+ RPAR -> tuple
+?post: ATTR | PRIME | TSUP | INVSUP
+     | LSQB args RSQB -> index
+args: expr ("," expr)*
+
+NUMBER: /(\d(_?\d)*(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?/
+NAME: /[A-Za-z_\u03bb\u03b2\u03b1\u03c3\u03b8\u03b7\u03bc][A-Za-z0-9_]*/
+ATTR: /\.[A-Za-z_][A-Za-z0-9_]*/
+PRIME: "'" | "\u2032"
+TSUP: "\u1d40"
+INVSUP: "\u207b\u00b9"
+PM: "+" | "-" | "\u2212"
+MULOP: "*" | "@" | "/" | "\u00b7" | "\u00d7" | "\u22c5"
+HOP: "\u2218" | "\u2299" | "\u2297"
+POW: "**" | "^"
+EQ: "="
+LPAR: "("
+RPAR: ")"
+LSQB: "["
+RSQB: "]"
+%ignore /[ \t\r\n]+/
+"""
+
+
+def _span(items) -> tuple[int, int]:
+    first, last = items[0], items[-1]
+    return _start(first), _end(last)
+
+
+def _start(item) -> int:
+    return item.start_pos if isinstance(item, Token) else item.start
+
+
+def _end(item) -> int:
+    return item.end_pos if isinstance(item, Token) else item.end
+
+
+def _chain(op: str, items) -> Node:
+    """``a OP b OP c`` -> one node ``op`` with the operands as args and the operators as value."""
+    if len(items) == 1:
+        return items[0]
+    operands, ops = tuple(items[0::2]), tuple(str(t) for t in items[1::2])
+    return Node(op, operands, ops, *_span(items))
+
+
+def _normal_sign(token) -> str:
+    return "-" if str(token) in ("-", "\u2212") else "+"
+
+
+class _Build(Transformer):
+    """Callbacks run by the LALR parser on each reduction: tokens and Nodes in, a Node out."""
+
+    def start(self, items):
+        return items[-1]
+
+    def expr(self, items):
+        if len(items) == 1:
+            return items[0]
+        ops = tuple(_normal_sign(t) for t in items[1::2])
+        return Node("add", tuple(items[0::2]), ("+",) + ops, *_span(items))
+
+    def hterm(self, items):
+        return _chain("hprod", items)
+
+    def term(self, items):
+        return _chain("prod", items)
+
+    def unary(self, items):
+        *signs, operand = items
+        negative = sum(_normal_sign(s) == "-" for s in signs) % 2 == 1
+        if not negative:
+            return operand
+        return Node("neg", (operand,), None, _start(signs[0]), operand.end)
+
+    def implicit(self, items):
+        number, rest = items
+        return Node("implicit", (self.number([number]), rest), None, *_span(items))
+
+    def power(self, items):
+        if len(items) == 1:
+            return items[0]
+        base, _, exponent = items
+        return Node("pow", (base, exponent), None, base.start, exponent.end)
+
+    npower = power
+
+    def postfix(self, items):
+        primary, *posts = items
+        if not posts:
+            return primary
+        node = primary
+        for post in posts:
+            if isinstance(post, Node):            # an index [i, j]
+                node = Node("index", (node, *post.args), None, node.start, post.end)
+            else:
+                node = Node("post", (node,), str(post), node.start, post.end_pos)
+        return node
+
+    npostfix = postfix
+
+    def number(self, items):
+        token = items[0]
+        return Node("num", (), str(token), token.start_pos, token.end_pos)
+
+    def name(self, items):
+        token = items[0]
+        return Node("name", (), str(token), token.start_pos, token.end_pos)
+
+    def call(self, items):
+        name, _, args, close = items
+        arguments = args.args if args is not None else ()
+        return Node("call", arguments, str(name), name.start_pos, close.end_pos)
+
+    def group(self, items):
+        open_, inner, close = items
+        # The span grows to cover the brackets, so error excerpts read `(a + b)`.
+        inner.start, inner.end = open_.start_pos, close.end_pos
+        return inner
+
+    def tuple(self, items):
+        inner = tuple(i for i in items if isinstance(i, Node))
+        return Node("tuple", inner, None, items[0].start_pos, items[-1].end_pos)
+
+    def index(self, items):
+        _, args, close = items
+        return Node("args", args.args, None, args.start, close.end_pos)
+
+    def args(self, items):
+        return Node("args", tuple(items), None, *_span(items))
+
+
+_PARSER = Lark(GRAMMAR, parser="lalr", lexer="contextual", transformer=_Build(),
+               maybe_placeholders=True, cache=False)
+
+
+
+def syntax_failure(exc: UnexpectedInput, text: str, *, hint: str) -> LangFail:
+    """Turn a lark error into a LangFail naming what was found and what could come there."""
+    pos = getattr(exc, "pos_in_stream", None)
+    if isinstance(exc, UnexpectedCharacters):
+        found = f"the character {text[pos]!r}" if pos is not None and pos < len(text) else "a character"
+    elif isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        return LangFail("SYNTAX", "the answer ends too early", len(text),
+                        "finish the expression (an operand is missing, or a bracket is open)")
+    else:
+        token = exc.token
+        pos = token.start_pos
+        found = f"{str(token)!r}"
+    return LangFail("SYNTAX", f"unexpected {found}", pos, hint)
+
+
+def parse_plain(text: str) -> Node:
+    """Parse plain answer text into a raw :class:`Node` tree (names not yet resolved)."""
+    try:
+        return _PARSER.parse(text)
+    except UnexpectedInput as exc:
+        raise syntax_failure(exc, text, hint="products need * between names (2X is fine), "
+                             "and every bracket must close") from None
