@@ -114,9 +114,9 @@ def _emit(text: str, out: str | None) -> None:
 def format_part(result) -> str:
     """Return one graded answer as text: verdict and score, then feedback and reasons."""
     lines = [f"{result.id}: {result.verdict} ({result.score:g}/{result.max_score:g})"]
-    if result.feedback:
+    if result.feedback and result.feedback not in {r.message for r in result.reasons}:
         lines.append(f"  {result.feedback}")
-    lines += [f"  [{r.code}] {r.message}" for r in result.reasons if r.message != result.feedback]
+    lines += [f"  [{r.code}] {r.message}" for r in result.reasons]
     if result.carried_forward_from:
         lines.append("  carried forward from " + ", ".join(result.carried_forward_from))
     if result.truth and result.verdict not in ("correct", "manual"):

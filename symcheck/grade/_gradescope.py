@@ -37,8 +37,9 @@ _FORMAT = "text"
 
 
 def _test_output(part) -> str:
-    lines = [part.feedback] if part.feedback else []
-    lines += [f"[{r.code}] {r.message}" for r in part.reasons if r.message != part.feedback]
+    messages = {r.message for r in part.reasons}
+    lines = [part.feedback] if part.feedback and part.feedback not in messages else []
+    lines += [f"[{r.code}] {r.message}" for r in part.reasons]
     if part.carried_forward_from:
         lines.append("carried forward from: " + ", ".join(part.carried_forward_from))
     return "\n".join(lines) or part.verdict
@@ -142,11 +143,13 @@ def write_gradescope_results(submission: Path | str, out: Path | str, *, grader=
     result, error, notes, parts, titles = None, None, (), None, {}
     try:
         from symcheck.catalogue import load_catalogue
-        from symcheck.grade import Grader
 
         catalogue = catalogue if catalogue is not None else load_catalogue()
         titles = {p.id: p.title for p in catalogue.parts}
-        grader = grader if grader is not None else Grader(catalogue)
+        if grader is None:
+            from symcheck.grade import Grader
+
+            grader = Grader(catalogue)
         try:
             parts = grader.grade_submission({}).parts
             path = find_submission_file(submission)
