@@ -115,9 +115,9 @@ def _sign_or_factor(claim: NumberClaim, truth: Decimal, tol: Tolerance) -> Reaso
         return Reason("SIGN", f"your answer {claim.text} is minus the value {fmt(truth)}: check the sign")
     ratio = claim.value / truth
     simple = Fraction(float(ratio)).limit_denominator(100)
+    factor = Decimal(simple.numerator) / Decimal(simple.denominator)
     if simple not in (0, 1, -1) and abs(simple.numerator) <= 100 and \
-            abs(claim.value - truth * Decimal(simple.numerator) / Decimal(simple.denominator)) \
-            <= _slack(claim, truth, tol) * max(1, abs(simple)):
+            abs(claim.value - truth * factor) <= _slack(claim, truth, tol) * max(1, abs(factor)):
         return Reason("FACTOR", f"your answer {claim.text} is {_ratio_text(simple)} times the value "
                                 f"{fmt(truth)}: a factor c = {_ratio_text(simple)}")
     return None

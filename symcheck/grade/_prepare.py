@@ -316,6 +316,9 @@ def prepare_symbolic(part, *, examples: int | None = None, truth=None) -> Prepar
                             function_expr=function)
 
 
+_EVALUATION_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, np.linalg.LinAlgError)
+
+
 # -- pieces computed on demand (only wrong answers need them) -----------------------------------
 
 MAX_TERMS = 8
@@ -360,11 +363,15 @@ def _special_cases(prepared: PreparedSymbolic) -> list[SpecialCase]:
             values = draw_values(rng, part.symbols, sizes, p, BATCH)
             if adjust is not None:
                 adjust(values)
-            with np.errstate(all="ignore"):
+            try:   # the truth itself may not exist in the special case (a singular XᵀX at λ = 0)
                 truth = ev.batch(prepared.truth_expr, sizes, values)
-            values.update(_definition_values(ev, prepared.definitions, sizes, values))
-            draws.append(Draw(sizes, values, np.real_if_close(truth)))
-        cases.append(SpecialCase(condition, draws))
+                values.update(_definition_values(ev, prepared.definitions, sizes, values))
+            except _EVALUATION_ERRORS:
+                continue
+            if np.isfinite(truth).all():
+                draws.append(Draw(sizes, values, np.real_if_close(truth)))
+        if draws:
+            cases.append(SpecialCase(condition, draws))
 
     for name, shape in part.symbols.items():
         shape = tuple(shape)
