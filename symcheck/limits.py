@@ -17,9 +17,12 @@ Change a limit here and nowhere else.  Tolerances live beside this table in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from typing import Iterator, Mapping
 
-__all__ = ["Limit", "LIMITS", "limit"]
+__all__ = ["Limit", "LIMITS", "limit", "raised"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ LIMITS: dict[str, Limit] = _table(
     ("chain_lines", 50, "lines in one derivation chain"),
     ("grade_cache_answers", 100_000, "graded answers a Grader keeps to reuse (oldest dropped first)"),
     # Files.
-    ("catalogue_file_bytes", 2_000_000, "bytes in one catalogue file"),
+    ("catalogue_file_bytes", 1_000_000, "bytes in one catalogue file"),
     ("catalogue_parts", 2_000, "parts in one catalogue file"),
     ("catalogue_toml_depth", 20, "nesting depth of tables and arrays in one catalogue file"),
     ("submission_file_bytes", 1_000_000, "bytes in one submission file, not counting answers "
@@ -69,17 +72,53 @@ LIMITS: dict[str, Limit] = _table(
     ("csv_bytes", 50_000_000, "bytes in one CSV file"),
     ("csv_rows", 1_000_000, "data rows in one CSV file"),
     ("csv_columns", 1_000, "columns in one CSV file"),
+    ("csv_magnitude", 1e100, "absolute value of one CSV cell (squares and sums stay finite)"),
     ("model_size", 10_000, "a size (rows, columns, units) in a catalogue context or a model"),
     ("cv_folds", 100, "cross-validation folds that choose the ridge penalty in symcheck evaluate"),
 )
 
 
+_RAISED: ContextVar[Mapping[str, int | float]] = ContextVar("symcheck_raised_limits", default={})
+
+
 def limit(name: str) -> Limit:
-    """Return the limit called ``name``; raise UsageError naming the known ones."""
+    """Return the limit called ``name`` as it stands now (see :func:`raised`).
+
+    Raise UsageError naming the known limits when there is none called ``name``.
+    """
     from symcheck.errors import UsageError
 
     try:
-        return LIMITS[name]
+        row = LIMITS[name]
     except KeyError:
         raise UsageError(f"unknown limit name={name!r}", where="limit",
                          fix=f"use one of {', '.join(sorted(LIMITS))}") from None
+    value = _RAISED.get().get(name)
+    return row if value is None else replace(row, value=value)
+
+
+@contextmanager
+def raised(**values: int | float | None) -> Iterator[None]:
+    """Change limits for the work inside the ``with`` block (a user's option; ``None`` keeps one).
+
+    Only code that asks :func:`limit` sees the change; the table itself never changes.
+
+    >>> with raised(csv_columns=5000):
+    ...     limit("csv_columns").value
+    5000
+    >>> limit("csv_columns").value
+    1000
+    """
+    from symcheck.errors import UsageError
+
+    chosen = {name: value for name, value in values.items() if value is not None}
+    for name, value in chosen.items():
+        limit(name)  # an unknown name is a UsageError
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise UsageError(f"{name}={value!r} is not a positive number", where="limit",
+                             fix=f"give {name} a positive value")
+    token = _RAISED.set({**_RAISED.get(), **chosen})
+    try:
+        yield
+    finally:
+        _RAISED.reset(token)

@@ -7,6 +7,7 @@ documented in ``problems/README.md``.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -14,7 +15,6 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from symcheck.catalogue._model import (
-    ASK_KINDS,
     GRADING_RULES,
     Ask,
     Grading,
@@ -23,15 +23,20 @@ from symcheck.catalogue._model import (
     Part,
     Section,
 )
+from symcheck._files import read_text_file
 from symcheck.errors import CatalogueError, ExpressionError, ShapeError, SymcheckError, UsageError
+from symcheck.limits import LIMITS
 from symcheck.tolerances import TOLERANCES
 
 __all__ = ["Catalogue", "load_catalogue", "load_file", "default_catalogue_dir"]
 
-_ID = re.compile(r"^[0-9]+[a-z]?(\.[A-Za-z0-9_]+)+$")
-_NUMERIC_KINDS = {"number", "table_value"}
-_SYMBOLIC_KINDS = {"derivative", "closed_form", "matrix_gradient"}
-_MANUAL_KINDS = {"explanation", "code"}
+_ID = re.compile(r"[0-9]+[a-z]?(\.[A-Za-z0-9_]+)+")   # matched whole (re.fullmatch)
+_SIZE_NAME = re.compile(r"[A-Za-z]\w*")
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class _Reader:
@@ -63,11 +68,16 @@ class _Reader:
         value = self.table[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
         if float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > 2 ** 53:
+                raise self.error(key, f"the integer of {len(str(abs(value)))} digits is out of range",
+                                 f"write {key} as a number of at most 15 digits")
             value = float(value)
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
             names = " or ".join(k.__name__ for k in kinds)
-            raise self.error(key, f"must be a {names}, got {type(value).__name__} {value!r}",
+            raise self.error(key, f"must be a {names}, got {type(value).__name__} {_short(value)}",
                              f"write {key} as a {names}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.error(key, f"{value!r} is not a finite number", f"write {key} as a finite number")
         return value
 
     def sub(self, key: str, *, required: bool = False) -> "_Reader":
@@ -84,10 +94,20 @@ def _read_symbols(reader: _Reader) -> dict[str, tuple]:
             raise reader.error(f"symbols.{name}", f"shape {shape!r} is not [rows, cols] or []",
                                'write e.g. X = ["n", "m"], x = ["m", 1], or lambda = [] for a scalar')
         for d in shape:
-            if isinstance(d, int) and d < 1 or isinstance(d, str) and not re.match(r"^[A-Za-z]\w*$", d):
-                raise reader.error(f"symbols.{name}", f"dimension {d!r} is not a positive integer "
+            if isinstance(d, int) and d < 1 or isinstance(d, str) and not _SIZE_NAME.fullmatch(d):
+                raise reader.error(f"symbols.{name}", f"dimension {_short(d)} is not a positive integer "
                                    "or a size name", 'use sizes like 3 or "n"')
+            if isinstance(d, int) and d > LIMITS["model_size"].value:
+                cap = LIMITS["model_size"]
+                raise reader.error(f"symbols.{name}", f"the size {_short(d)} is larger than {cap.value}",
+                                   f"use a size name (\"n\") or a number up to {cap.value} "
+                                   f"({cap.name} in symcheck/limits.py)")
         symbols[name] = tuple(shape)
+    sizes = {d for shape in symbols.values() for d in shape if isinstance(d, str)}
+    for name in symbols:
+        if name in sizes:
+            raise reader.error(f"symbols.{name}", f"{name} is both a symbol and a size",
+                               f"rename the symbol {name} or the size {name}")
     return symbols
 
 
@@ -124,10 +144,13 @@ def _number(reader: _Reader, key: str, value):
     if value is None or isinstance(value, float):
         return value
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
-        raise reader.error(key, f"{value!r} is not a number",
+        raise reader.error(key, f"{_short(value)} is not a number",
                            'write a number, e.g. value = "-0.42614473734"') from None
+    if not math.isfinite(number):
+        raise reader.error(key, f"{_short(value)} is not a finite number", "write a finite number")
+    return number
 
 
 def _read_key(reader: _Reader) -> KeyClaim:
@@ -263,20 +286,62 @@ def load_file(path: Path | str, *, source: str | None = None) -> Section:
     """Load and validate one catalogue file; raise CatalogueError naming file and key."""
     path = Path(path)
     source = source or path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CatalogueError(f"cannot read the file ({exc.strerror})", where=source,
-                             fix="check the path and permissions") from None
+    text = read_text_file(path, limit_name="catalogue_file_bytes", error=CatalogueError,
+                          where=source, fix="a catalogue file must be a regular TOML file")
     return _load_text(text, source)
 
 
-def _load_text(text: str, source: str) -> Section:
+# What matters for nesting, outside strings and comments: a bracket or brace opens or closes
+# a level, a dot joins the parts of a dotted key, and '=', ',' or a newline ends a key.
+_TOML_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)' r"|'''.*?(?:'''|\Z)"
+    r'|"(?:[^"\\\n]|\\.)*"?' r"|'[^'\n]*'?"  # an unclosed string ends the scan of it
+    r"|#[^\n]*|[\[\]{}.=,\n]", re.S)
+
+
+def _check_toml_nesting(text: str, source: str) -> None:
+    """Refuse nesting deeper than catalogue_toml_depth before tomllib sees the text.
+
+    tomllib recurses once per nested array or inline table (a RecursionError near 1,000) and
+    is quadratic in the parts of a dotted key or table header ([a.a.a...] with 100,000 parts
+    takes seconds), so both are counted here, in one linear pass.
+    """
+    cap = LIMITS["catalogue_toml_depth"]
+    depth = parts = 0
+    for match in _TOML_TOKENS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth, parts = depth + 1, 0
+        elif token in ("]", "}"):
+            depth, parts = max(depth - 1, 0), 0
+        elif token == ".":
+            parts += 1
+        elif token in ("=", ",", "\n"):
+            parts = 0
+        else:
+            continue
+        if depth > cap.value or parts >= cap.value:
+            what = (f"brackets nest more than {cap.value} deep" if depth > cap.value else
+                    f"a dotted key or table header has more than {cap.value} parts")
+            line = text.count("\n", 0, match.start()) + 1
+            raise CatalogueError(f"{what} (the limit {cap.name})", where=f"{source}, line {line}",
+                                 fix="flatten the structure (see problems/README.md)")
+
+
+def _decode_toml(text: str, source: str) -> dict:
+    _check_toml_nesting(text, source)
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"this is not valid TOML ({exc})", where=source,
                              fix="check quotes, brackets and '=' signs; LaTeX is safest in '''literal''' strings") from None
+    except RecursionError:
+        raise CatalogueError("the file nests too deeply to read", where=source,
+                             fix="flatten the structure (see problems/README.md)") from None
+
+
+def _load_text(text: str, source: str) -> Section:
+    data = _decode_toml(text, source)
     top = _Reader(source, data, "")
     top.check_keys({"section", "defaults", "parts"})
     head = top.sub("section", required=True)

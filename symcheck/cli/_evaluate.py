@@ -72,6 +72,9 @@ def register(subparsers) -> None:
                         help="seeds the split, the MLP initialisation and batches (default 0)")
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
     parser.add_argument("--quiet", action="store_true", help="no progress bars on stderr")
+    for name, what in (("bytes", "bytes"), ("rows", "data rows"), ("columns", "columns")):
+        parser.add_argument(f"--max-csv-{name}", type=int, metavar="N", help=f"refuse a CSV "
+                            f"with more {what} (default: the limit csv_{name} of symcheck.limits)")
     parser.set_defaults(func=run)
 
 
@@ -91,11 +94,14 @@ def parse_lambdas(text: str | None) -> tuple[float, ...] | None:
 
 def run(args) -> int:
     """Run the evaluation and print the report (or its JSON)."""
+    from symcheck.limits import raised
     from symcheck.models import DEFAULT_LAMBDAS, evaluate
 
     lambdas = parse_lambdas(args.lambdas) or DEFAULT_LAMBDAS
-    report = evaluate(args.data, target=args.target, test=args.test, lambdas=lambdas,
-                      seed=args.seed, cv=args.cv, plots=args.plots, progress=not args.quiet)
+    with raised(csv_bytes=args.max_csv_bytes, csv_rows=args.max_csv_rows,
+                csv_columns=args.max_csv_columns):
+        report = evaluate(args.data, target=args.target, test=args.test, lambdas=lambdas,
+                          seed=args.seed, cv=args.cv, plots=args.plots, progress=not args.quiet)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

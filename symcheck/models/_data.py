@@ -7,14 +7,17 @@ Cells are parsed with :func:`float` one by one (never ``eval``); every problem b
 from __future__ import annotations
 
 import csv
-import math
+import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from symcheck._files import read_text_file
 from symcheck.errors import DataError
+from symcheck.limits import limit
 from symcheck.tolerances import tolerance
 
 __all__ = ["Table", "read_csv", "shipped_dataset", "Split", "split_rows", "Standardizer",
@@ -70,6 +73,11 @@ def shipped_dataset() -> Path:
 def read_csv(path, *, min_rows: int = 1) -> Table:
     """Read a CSV with a header row and numeric cells into a :class:`Table`.
 
+    The file must be a regular UTF-8 file within the limits ``csv_bytes``, ``csv_rows`` and
+    ``csv_columns`` of :mod:`symcheck.limits` (raise them with ``symcheck.limits.raised``);
+    each cell a plain decimal number in ASCII digits whose magnitude is at most
+    ``csv_magnitude``, so that sums of squares stay finite.
+
     Args:
         path: the file.
         min_rows: raise DataError when there are fewer data rows (default 1).
@@ -79,15 +87,11 @@ def read_csv(path, *, min_rows: int = 1) -> Table:
     ((442, 11), 'target')
     """
     source = str(path)
+    text = read_text_file(path, limit_name="csv_bytes", error=DataError,
+                          max_bytes=limit("csv_bytes").value, where=source,
+                          fix="pass a CSV text file (check the path given to --data / --test)")
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            return _parse(csv.reader(handle), source, min_rows)
-    except FileNotFoundError:
-        raise DataError("the file does not exist", where=source,
-                        fix="check the path given to --data / --test") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
-        raise DataError(f"the file cannot be read as UTF-8 text ({type(err).__name__})",
-                        where=source, fix="pass a CSV text file") from None
+        return _parse(csv.reader(io.StringIO(text, newline="")), source, min_rows)
     except csv.Error as err:
         raise DataError(f"the file is not valid CSV ({err})", where=source,
                         fix="save it as comma-separated values") from None
@@ -99,7 +103,9 @@ def _parse(reader, source: str, min_rows: int) -> Table:
         raise DataError("the file is empty", where=source,
                         fix="the first line must be a header of column names")
     columns = tuple(cell.strip() for cell in header)
+    _check_bound(len(columns), "csv_columns", "columns", f"{source}, line 1")
     _check_header(columns, source)
+    rows_cap = limit("csv_rows")
     rows = []
     for row in reader:
         if not any(cell.strip() for cell in row):
@@ -108,6 +114,7 @@ def _parse(reader, source: str, min_rows: int) -> Table:
         if len(row) != len(columns):
             raise DataError(f"the row has {len(row)} cells but the header has {len(columns)}",
                             where=where, fix="give every row one cell per column")
+        _check_bound(len(rows) + 1, "csv_rows", "data rows", where, cap=rows_cap)
         rows.append([_number(cell, f"{where}, column {name!r}") for cell, name in
                      zip(row, columns)])
     if len(rows) < min_rows:
@@ -115,6 +122,14 @@ def _parse(reader, source: str, min_rows: int) -> Table:
                         where=source, fix=f"give at least {min_rows} rows of data")
     return Table(source, columns, np.array(rows, dtype=np.float64).reshape(len(rows),
                                                                            len(columns)))
+
+
+def _check_bound(count: int, name: str, what: str, where: str, *, cap=None) -> None:
+    cap = cap or limit(name)
+    if count > cap.value:
+        raise DataError(f"the file has more than {cap.value:g} {what} (the limit {cap.name})",
+                        where=where, fix=f"use a smaller file, or raise the limit with "
+                        f"{cap.name}=... if the file is trusted")
 
 
 def _check_header(columns: tuple[str, ...], source: str) -> None:
@@ -137,18 +152,25 @@ def _check_header(columns: tuple[str, ...], source: str) -> None:
         seen.add(name)
 
 
+# A plain decimal number in ASCII digits: no '1_0', no '٣', no 'inf' or 'nan', no hex.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def _number(text: str, where: str) -> float:
-    cell = text.strip()
-    try:
-        value = float(cell)
-    except ValueError:
+    cell = text.strip(" \t")
+    if not _DECIMAL.fullmatch(cell):
         what = "the cell is empty" if not cell else f"the cell {cell!r} is not a number"
+        if cell.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            what = f"the cell {cell!r} is NaN or infinite"
         raise DataError(what, where=where,
-                        fix="every cell must be a plain number; remove or fill in that row"
-                        ) from None
-    if not math.isfinite(value):
-        raise DataError(f"the cell {cell!r} is NaN or infinite", where=where,
-                        fix="remove or impute missing values before running symcheck")
+                        fix="every cell must be a plain decimal number in ASCII digits, like "
+                            "-1.5e3; remove, fill in or impute that value") from None
+    value = float(cell)
+    cap = limit("csv_magnitude")
+    if not abs(value) <= cap.value:
+        raise DataError(f"the cell {cell!r} is larger in magnitude than {cap.value:g} (the limit "
+                        f"{cap.name}), so squared errors would overflow to infinity",
+                        where=where, fix="rescale the column (e.g. to other units)")
     return value
 
 
