@@ -172,8 +172,9 @@ def _run_file(args, fmt) -> int:
         _emit(json.dumps(doc, indent=2, ensure_ascii=False), args.out)
     else:
         _emit(format_submission(result, submission.issues), args.out)
-    for issue in submission.issues:
-        print(f"symcheck: warning: {issue}", file=sys.stderr)
+    if args.out is not None:
+        for issue in submission.issues:
+            print(f"symcheck: warning: not graded: {issue}", file=sys.stderr)
     return 0
 
 
@@ -197,9 +198,13 @@ def _run_batch(args) -> int:
 
     executor = None
     if args.jobs > 1:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        executor = ProcessPoolExecutor(max_workers=args.jobs)
+        # fork: workers inherit the grader the parent built (see grade_batch)
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        executor = ProcessPoolExecutor(max_workers=args.jobs, mp_context=context)
     try:
         result = grade_batch(args.batch, executor=executor, catalogue=args.catalogue,
                              progress=progress)

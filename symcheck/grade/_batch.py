@@ -147,6 +147,8 @@ class BatchResult:
         """Return the summary as a text table for the terminal, problems listed below it."""
         out = [f"{'part':<16} {'right':>9}  codes (share of answers)   most common wrong answers"]
         for s in self.summary():
+            if not s["answered"]:
+                continue
             right = f"{s['correct']}/{s['answered']}"
             wrong = "; ".join(f"{w['answer']} ×{w['count']}" for w in s["most_common_wrong"])
             out.append(f"{s['id']:<16} {right:>9}  {_codes_text(s['codes']) or '-':<26} {wrong}")
@@ -378,6 +380,10 @@ def grade_batch(source: Path | str | Iterable[Path | str], *, executor: Executor
     catalogue_dir = None if catalogue is None else str(catalogue)
     size = chunk_size or max(1, min(25, math.ceil(len(names) / 16)))
     outcomes: list[FileOutcome] = []
+    if names:
+        # Build this process's grader first: forked workers inherit it (and the catalogue)
+        # instead of each loading it again; spawned workers (Dask) build their own once.
+        _worker_grader(catalogue_dir, make_grader)
     if executor is None:
         for chunk in _chunks(names, size):
             outcomes += _grade_chunk(chunk, catalogue_dir, make_grader)

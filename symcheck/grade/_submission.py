@@ -44,7 +44,7 @@ from typing import Iterable, Mapping
 
 from symcheck._files import read_text_file
 from symcheck.errors import SubmissionError
-from symcheck.limits import LIMITS
+from symcheck.limits import limit
 
 __all__ = ["Submission", "SubmissionIssue", "read_submission", "find_submissions"]
 
@@ -138,12 +138,12 @@ def _prescan(text: str, where: str) -> list[tuple[int, int]]:
     Raises SubmissionError naming the line when the nesting of tables, arrays and dotted keys
     exceeds ``submission_toml_depth`` or the file holds more than ``submission_values`` values.
     """
-    depth_limit = LIMITS["submission_toml_depth"]
-    values_limit = LIMITS["submission_values"]
-    long_string = int(LIMITS["answer_length"].value)
+    depth_limit = limit("submission_toml_depth")
+    values_limit = limit("submission_values")
+    long_string = int(limit("answer_length").value)
     stack: list[str] = []           # open [ and { inside values
     key_mode, header, parts = True, 0, 1
-    token_limit = LIMITS["submission_tokens"]
+    token_limit = limit("submission_tokens")
     values, tokens, spans, pos = 0, 0, [], 0
 
     def refuse(at: int, what: str, row) -> SubmissionError:
@@ -324,7 +324,7 @@ def read_submission(path: Path | str, *, known_ids: Iterable[str] | None = None,
                               where=f"{where}:{line}", fix="submit the .toml text file itself")
     spans = _prescan(text, where)
     cut, raw = _cut_long_strings(text, spans) if spans else (text, {})
-    size, size_limit = len(cut.encode("utf-8")), LIMITS["submission_file_bytes"]
+    size, size_limit = len(cut.encode("utf-8")), limit("submission_file_bytes")
     if size > size_limit.value:
         raise SubmissionError(f"the file has {size} bytes besides its over-long answers",
                               where=where, fix=f"the limit is {size_limit.describe()}")
@@ -346,9 +346,9 @@ def read_submission(path: Path | str, *, known_ids: Iterable[str] | None = None,
     answers: dict[str, Answer] = {}
     found_lines: dict[str, int] = {}
     entries = list(_flatten(table))
-    if len(entries) > LIMITS["submission_answers"].value:
+    if len(entries) > limit("submission_answers").value:
         raise SubmissionError(f"the file has {len(entries)} answers", where=where,
-                              fix=f"the limit is {LIMITS['submission_answers'].describe()}")
+                              fix=f"the limit is {limit('submission_answers').describe()}")
     for part_id, value in entries:
         line = key_lines.get(part_id)
         problem = _type_problem(value)
@@ -380,7 +380,7 @@ def find_submissions(folder: Path | str) -> tuple[list[Path], list[SubmissionIss
     listed or holds more than ``LIMITS["submission_files"]`` entries.
     """
     folder = Path(folder)
-    limit = LIMITS["submission_files"]
+    cap = limit("submission_files")
     try:
         info = os.stat(folder)
     except OSError as exc:
@@ -392,9 +392,9 @@ def find_submissions(folder: Path | str) -> tuple[list[Path], list[SubmissionIss
     files, skipped = [], []
     with os.scandir(folder) as entries:
         for count, entry in enumerate(entries, start=1):
-            if count > limit.value:
-                raise SubmissionError(f"the folder holds more than {limit.value} entries",
-                                      where=str(folder), fix=f"the limit is {limit.describe()}")
+            if count > cap.value:
+                raise SubmissionError(f"the folder holds more than {cap.value} entries",
+                                      where=str(folder), fix=f"the limit is {cap.describe()}")
             if not entry.name.endswith(_SUFFIX) or entry.name.startswith("."):
                 continue
             mode = entry.stat(follow_symlinks=False).st_mode
