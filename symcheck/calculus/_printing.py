@@ -14,12 +14,13 @@ from __future__ import annotations
 import sympy as sp
 from sympy.matrices.expressions import MatMul, MatrixSymbol, Transpose
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence, precedence_traditional
 from sympy.printing.str import StrPrinter
 
 from symcheck.calculus._elementwise import elementwise_name
 
-__all__ = ["latex", "text"]
+__all__ = ["latex", "mathml", "text"]
 
 _FUNCTION_LATEX = {"exp": r"\exp", "log": r"\log", "tanh": r"\tanh", "sigmoid": r"\sigma"}
 
@@ -61,6 +62,8 @@ def _product_precedence(item, fallback) -> int:
 class _CookbookLatex(LatexPrinter):
     """LaTeX in Matrix Cookbook notation (signs read off coefficients, never simplified)."""
 
+    _product_separator = " "
+
     def parenthesize(self, item, level, is_neg=False, strict=False) -> str:
         value = _product_precedence(item, precedence_traditional)
         if (is_neg and strict) or value < level or (not strict and value <= level):
@@ -76,7 +79,7 @@ class _CookbookLatex(LatexPrinter):
             elif i:
                 tex += " + "
             term_tex = self._print(term)
-            tex += rf"\left({term_tex}\right)" if self._needs_add_brackets(term) else term_tex
+            tex += self._add_parens(term_tex) if self._needs_add_brackets(term) else term_tex
         return tex
 
     def _print_MatMul(self, expr):
@@ -90,15 +93,15 @@ class _CookbookLatex(LatexPrinter):
         if _leading_minus(expr):
             rest = _negated(expr)
             factors = rest.args if isinstance(rest, MatMul) else (rest,)
-            return "- " + " ".join(map(factor, factors))
-        return " ".join(map(factor, expr.args))
+            return "- " + self._product_separator.join(map(factor, factors))
+        return self._product_separator.join(map(factor, expr.args))
 
     def _needs_brackets(self, expr) -> bool:
         return not isinstance(expr, MatrixSymbol) and not expr.is_Atom
 
     def _wrap(self, expr) -> str:
         body = self._print(expr)
-        return rf"\left({body}\right)" if self._needs_brackets(expr) else body
+        return self._add_parens(body) if self._needs_brackets(expr) else body
 
     def _print_DifferentialSymbol(self, expr):
         return r"\mathrm{d}" + self._print(sp.Symbol(expr.name[1:]))
@@ -126,33 +129,179 @@ class _CookbookLatex(LatexPrinter):
     def _print_Trace(self, expr):
         if expr.arg.shape == (1, 1):
             return self._wrap(expr.arg)
-        return rf"\operatorname{{tr}}\left({self._print(expr.arg)}\right)"
+        return r"\operatorname{tr}" + self._add_parens(self._print(expr.arg))
 
     def _print_Determinant(self, expr):
-        return rf"\det\left({self._print(expr.arg)}\right)"
+        return r"\det" + self._add_parens(self._print(expr.arg))
 
     def _print_ElementwiseApplyFunction(self, expr):
         name = elementwise_name(expr.function)
         if name is None:
             return super()._print_ElementwiseApplyFunction(expr)
-        return rf"{_FUNCTION_LATEX[name]}\left({self._print(expr.expr)}\right)"
+        return _FUNCTION_LATEX[name] + self._add_parens(self._print(expr.expr))
 
     def _print_Vec(self, expr):
-        return rf"\operatorname{{vec}}\left({self._print(expr.arg)}\right)"
+        return r"\operatorname{vec}" + self._add_parens(self._print(expr.arg))
 
     def _print_CommutationMatrix(self, expr):
         m, n = expr.args
         return rf"\mathbf{{K}}_{{{self._print(m)},{self._print(n)}}}"
 
     def _print_DiagMatrix(self, expr):
-        return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
+        return r"\operatorname{diag}" + self._add_parens(self._print(expr.args[0]))
 
     def _print_DiagonalOf(self, expr):
-        return rf"\operatorname{{diagonal}}\left({self._print(expr.arg)}\right)"
+        return r"\operatorname{diagonal}" + self._add_parens(self._print(expr.arg))
 
     def _print_sigmoid(self, expr, exp=None):
-        base = rf"\sigma\left({self._print(expr.args[0])}\right)"
+        base = r"\sigma" + self._add_parens(self._print(expr.args[0]))
         return base if exp is None else rf"{base}^{{{exp}}}"
+
+
+class _BreakableLatex(_CookbookLatex):
+    """The same LaTeX, breakable across lines when set as inline maths.
+
+    TeX breaks an inline formula only at the outer level, after a binary operator or a
+    relation; ``\\left( … \\right)`` would make each bracket one unbreakable box, so brackets
+    are plain and every product offers ``\\allowbreak`` between its factors.
+    """
+
+    _product_separator = r" \allowbreak "
+
+    def _add_parens(self, s) -> str:
+        return f"({s})"
+
+
+class _CookbookMathML(MathMLPresentationPrinter):
+    """Presentation MathML in Matrix Cookbook notation (Xᵀ, tr, ∘, ⊗, σ), signs as in LaTeX."""
+
+    def _element(self, tag: str, text: str | None = None, *children):
+        node = self.dom.createElement(tag)
+        if text is not None:
+            node.appendChild(self.dom.createTextNode(text))
+        for child in children:
+            node.appendChild(child)
+        return node
+
+    def _row(self, *children):
+        return self._element("mrow", None, *children)
+
+    def _bracketed(self, node):
+        return self._row(self._element("mo", "("), node, self._element("mo", ")"))
+
+    def _applied(self, name: str, arg):
+        return self._row(self._element("mi", name), self._element("mo", "\u2061"),
+                         self._bracketed(self._print(arg)))
+
+    def parenthesize(self, item, level, strict=False):
+        value = _product_precedence(item, precedence_traditional)
+        if value < level or (not strict and value <= level):
+            return self._bracketed(self._print(item))
+        return self._print(item)
+
+    def _print_Add(self, expr, order=None):
+        row = self._row()
+        for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            if i and _leading_minus(term):
+                row.appendChild(self._element("mo", "\u2212"))
+                term = _negated(term) if (isinstance(term, MatMul) or term.is_Mul) else -term
+            elif i:
+                row.appendChild(self._element("mo", "+"))
+            row.appendChild(self._bracketed(self._print(term)) if term.is_Add
+                            else self._print(term))
+        return row
+
+    def _print_MatMul(self, expr):
+        row = self._row()
+        if _leading_minus(expr):
+            row.appendChild(self._element("mo", "\u2212"))
+            expr = _negated(expr)
+        factors = expr.args if isinstance(expr, MatMul) else (expr,)
+        for i, factor in enumerate(factors):
+            if i:
+                row.appendChild(self._element("mo", "\u2062"))     # invisible times
+            if factor.is_Mul and not isinstance(factor, MatMul):
+                row.appendChild(self._print(factor))
+            else:
+                row.appendChild(self.parenthesize(factor, PRECEDENCE["Mul"]))
+        return row
+
+    def _operator_product(self, expr, symbol: str):
+        row = self._row()
+        for i, arg in enumerate(expr.args):
+            if i:
+                row.appendChild(self._element("mo", symbol))
+            row.appendChild(self.parenthesize(arg, PRECEDENCE["Mul"]))
+        return row
+
+    def _print_HadamardProduct(self, expr):
+        return self._operator_product(expr, "\u2218")
+
+    def _print_KroneckerProduct(self, expr):
+        return self._operator_product(expr, "\u2297")
+
+    def _superscript(self, arg, sup: str):
+        base = self._print(arg) if isinstance(arg, MatrixSymbol) or arg.is_Atom \
+            else self._bracketed(self._print(arg))
+        return self._element("msup", None, base, self._element("mo", sup))
+
+    def _print_Transpose(self, expr):
+        return self._superscript(expr.arg, "\u22a4")
+
+    def _print_Inverse(self, expr):
+        arg = expr.arg
+        if isinstance(arg, Transpose) and isinstance(arg.arg, MatrixSymbol):
+            return self._superscript(arg.arg, "\u2212\u22a4")
+        return self._superscript(arg, "\u22121")
+
+    def _subscripted(self, name: str, *sizes):
+        size = ("\u00d7".join(str(self._print_text(n)) for n in sizes))
+        return self._element("msub", None, self._element("mi", name), self._element("mi", size))
+
+    def _print_text(self, size) -> str:
+        return _CookbookStr()._print(size)
+
+    def _print_Identity(self, expr):
+        return self._subscripted("I", expr.rows)
+
+    def _print_ZeroMatrix(self, expr):
+        return self._element("mn", "0")
+
+    def _print_OneMatrix(self, expr):
+        rows, cols = expr.shape
+        return self._subscripted("\U0001d7cf", *((rows,) if cols == 1 else (rows, cols)))
+
+    def _print_DifferentialSymbol(self, expr):
+        return self._row(self._element("mi", "d"), self._print(sp.Symbol(expr.name[1:])))
+
+    def _print_Trace(self, expr):
+        if expr.arg.shape == (1, 1):
+            return self.parenthesize(expr.arg, PRECEDENCE["Mul"])
+        return self._applied("tr", expr.arg)
+
+    def _print_Determinant(self, expr):
+        return self._applied("det", expr.arg)
+
+    def _print_Vec(self, expr):
+        return self._applied("vec", expr.arg)
+
+    def _print_DiagMatrix(self, expr):
+        return self._applied("diag", expr.args[0])
+
+    def _print_DiagonalOf(self, expr):
+        return self._applied("diagonal", expr.arg)
+
+    def _print_CommutationMatrix(self, expr):
+        return self._subscripted("K", *expr.args)
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        name = elementwise_name(expr.function)
+        if name is None:
+            return super()._print_ElementwiseApplyFunction(expr)
+        return self._applied("\u03c3" if name == "sigmoid" else name, expr.expr)
+
+    def _print_sigmoid(self, expr):
+        return self._applied("\u03c3", expr.args[0])
 
 
 class _CookbookStr(StrPrinter):
@@ -206,9 +355,31 @@ class _CookbookStr(StrPrinter):
         return f"({self._print(expr.expr)}).applyfunc({function})"
 
 
-def latex(expr) -> str:
-    """Return ``expr`` as LaTeX in Matrix Cookbook notation."""
+def latex(expr, *, breakable: bool = False) -> str:
+    """Return ``expr`` as LaTeX in Matrix Cookbook notation.
+
+    With ``breakable=True`` brackets are plain and products allow line breaks, so that a long
+    formula set as inline maths wraps instead of running off the page.
+
+    >>> X = sp.MatrixSymbol("X", 3, 3); a = sp.MatrixSymbol("a", 3, 1)
+    >>> print(latex(X * (a * a.T + X), breakable=True))
+    X \\allowbreak (X + a \\allowbreak a^{\\top})
+    """
+    if breakable:   # a long numerator over N is printed (1/N)·(…), which can break
+        return _BreakableLatex({"mat_symbol_style": "plain", "long_frac_ratio": 2})._print(expr)
     return _CookbookLatex({"mat_symbol_style": "plain"})._print(expr)
+
+
+def mathml(expr, *, display: bool = True) -> str:
+    """Return ``expr`` as a presentation-MathML ``<math>`` element in Matrix Cookbook notation.
+
+    >>> X = sp.MatrixSymbol("X", 3, 3)
+    >>> mathml(X.T * X, display=False)
+    '<math xmlns="http://www.w3.org/1998/Math/MathML"><mrow><msup><mi>X</mi><mo>⊤</mo></msup><mo>\u2062</mo><mi>X</mi></mrow></math>'
+    """
+    body = _CookbookMathML({"mat_symbol_style": "plain"})._print(expr).toxml()
+    mode = ' display="block"' if display else ""
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML"{mode}>{body}</math>'
 
 
 def text(expr) -> str:

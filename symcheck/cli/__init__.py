@@ -20,7 +20,7 @@ from symcheck.errors import SymcheckError
 
 __all__ = ["main", "console_main", "build_parser"]
 
-_COMMAND_MODULES = ("list", "verify", "derive", "evaluate", "grade")
+_COMMAND_MODULES = ("list", "verify", "derive", "evaluate", "report", "grade")
 
 _EPILOG = """\
 examples:
