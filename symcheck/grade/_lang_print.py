@@ -52,9 +52,11 @@ def _plain(node: Node):
     if op in ("prod", "hprod"):
         level = _PROD if op == "prod" else _HPROD
         joiner = {"*": "*", "/": "/", "∘": " ∘ ", "⊗": " ⊗ "}
-        text = _wrap(_plain(node.args[0]), level)
+        # Operands of ∘ and ⊗ are bracketed unless atomic, though * binds tighter: easier to read.
+        first, later = (_PROD, _SIGN) if level == _PROD else (_SIGN, _SIGN)
+        text = _wrap(_plain(node.args[0]), first)
         for sym, arg in zip(node.value, node.args[1:]):
-            text += joiner[sym] + _wrap(_plain(arg), level + 1 if level == _PROD else _PROD)
+            text += joiner[sym] + _wrap(_plain(arg), later)
         return text, level
     if op == "pow":
         return f"{_wrap(_plain(node.args[0]), _POST)}^{_wrap(_plain(node.args[1]), _SIGN)}", _POW
@@ -121,7 +123,7 @@ def latex(node: Node) -> str:
 def _latex(node: Node):
     op = node.op
     if op == "num":
-        return node.value[1], _ATOM
+        return node.value[1].replace("_", ""), _ATOM
     if op == "const":
         return ("e" if node.value == "e" else r"\pi"), _ATOM
     if op in ("sym", "idx"):
@@ -148,9 +150,9 @@ def _latex(node: Node):
         return _latex_product(node), _PROD
     if op == "hprod":
         joiner = {"∘": r" \odot ", "⊗": r" \otimes "}
-        text = _wrap(_latex(node.args[0]), _HPROD, r"\left(", r"\right)")
+        text = _wrap(_latex(node.args[0]), _SIGN, r"\left(", r"\right)")
         for sym, arg in zip(node.value, node.args[1:]):
-            text += joiner[sym] + _wrap(_latex(arg), _PROD, r"\left(", r"\right)")
+            text += joiner[sym] + _wrap(_latex(arg), _SIGN, r"\left(", r"\right)")
         return text, _HPROD
     if op in ("pow", "mpow"):
         exponent = _latex(node.args[1])[0] if op == "pow" else str(node.value)
@@ -174,21 +176,22 @@ def _latex(node: Node):
     if op == "hpow":
         return (rf"\operatorname{{hadamard\_power}}\left({_latex(node.args[0])[0]}, "
                 rf"{_latex(node.args[1])[0]}\right)"), _ATOM
+    # Entries and index sums print for display only: the LaTeX grammar does not read them back.
     if op == "index":
-        indices = ", ".join(_latex(i)[0] for i in node.args[1:])
-        return rf"{_base(node.args[0])}\left[{indices}\right]", _POST
+        indices = " ".join(_latex(i)[0] for i in node.args[1:])
+        return rf"{{{_base(node.args[0])}}}_{{{indices}}}", _POST
     if op == "sum":
         term, *bounds = node.args
-        ranges = ", ".join(rf"\left({name}, {_latex(lo)[0]}, {_latex(hi)[0]}\right)"
-                           for name, lo, hi in zip(node.value, bounds[0::2], bounds[1::2]))
-        return rf"\operatorname{{sum}}\left({_latex(term)[0]}, {ranges}\right)", _ATOM
+        sums = " ".join(rf"\sum_{{{name}={_latex(lo)[0]}}}^{{{_latex(hi)[0]}}}"
+                        for name, lo, hi in zip(node.value, bounds[0::2], bounds[1::2]))
+        return sums + " " + _wrap(_latex(term), _PROD, r"\left(", r"\right)"), _SUM
     raise AssertionError(f"no LaTeX printer for {op}")
 
 
 def _base(node: Node) -> str:
     """A base for ^: atoms as they are, anything else in \\left( \\right)."""
     text, level = _latex(node)
-    return text if level >= _ATOM and "_" not in text.rsplit("}", 1)[-1] else rf"\left({text}\right)"
+    return text if level >= _ATOM else rf"\left({text}\right)"
 
 
 def _latex_product(node: Node) -> str:
@@ -198,5 +201,5 @@ def _latex_product(node: Node) -> str:
         if sym == "/":
             text = rf"\frac{{{text}}}{{{_latex(arg)[0]}}}"
         else:
-            text += r" \cdot " + right
+            text += (r" \cdot " if right[:1].isdigit() or right[:1] in ".-" else " ") + right
     return text

@@ -302,8 +302,8 @@ class _Infer:
         self.unknowns.append((node, var))
         return node
 
-    def unsized_ones(self, raw, op="ones"):
-        rows, cols = _Var(), _Var()
+    def unsized_ones(self, raw, op="ones", *, column=False):
+        rows, cols = _Var(), Dim(1) if column else _Var()
         node = _typed(op, (), (rows, cols), raw, (rows, cols))
         self.unknowns.append((node, rows))
         self.unknowns.append((node, cols))
@@ -593,9 +593,11 @@ class _Infer:
                           f"`{self.seg(raw)}` is not a size from 1 to {_LITERAL_SIZE} "
                           "(limit answer_literal_size)", "write a size name such as n, or a small number")
             return Dim(int(value))
-        if raw.op == "name" and raw.value in self.scope.sizes:
+        if raw.op in ("name", "word") and raw.value in self.scope.sizes:
             return Dim(1, (raw.value,))
-        if raw.op in ("prod", "implicit") and all(op == "*" for op in (raw.value or ("*",))):
+        if raw.op == "group":
+            return self.dim(raw.args[0])
+        if raw.op in ("prod", "implicit", "juxt") and all(op != "/" for op in (raw.value or ("*",))):
             result = Dim(1)
             for item in raw.args:
                 result = result * self.dim(item)
@@ -711,8 +713,10 @@ def _constant(node: Node):
 
 def transpose_marker(raw: Node, scope: Scope) -> str | None:
     """Return "T" for an exponent that means transpose (``^T``, ``^\\top``), "-T" for ``^-T``."""
-    if raw.op == "name" and raw.value in ("T", "⊤") and "T" not in scope.symbols:
+    if raw.op in ("name", "word") and raw.value in ("T", "⊤") and "T" not in scope.symbols:
         return "T"
+    if raw.op == "group":
+        return transpose_marker(raw.args[0], scope)
     if raw.op == "top":
         return "T"
     if raw.op == "neg":

@@ -34,6 +34,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from symcheck.errors import AnswerError, UsageError
+from symcheck.grade._lang_latex import INFER_LATEX, parse_latex
 from symcheck.grade._lang_numpy import Env, compile_tree
 from symcheck.grade._lang_plain import parse_plain
 from symcheck.grade._lang_print import latex as _latex_text, plain as _plain_text
@@ -116,20 +117,12 @@ def _read_tree(text: str, syntax: str) -> tuple[Node, str]:
     if syntax == "auto":
         syntax = _detect(text)
     if syntax == "latex":
-        try:
-            from symcheck.grade._lang_latex import parse_latex
-        except ImportError:   # the LaTeX grammar lands in the next commit
-            raise LangFail("UNSUPPORTED", "LaTeX answers are not read yet", None,
-                           "write the answer in plain text") from None
         return parse_latex(text), syntax
     return parse_plain(text), syntax
 
 
 def _extra_ops(syntax: str):
-    if syntax != "latex":
-        return None
-    from symcheck.grade._lang_latex import INFER_LATEX
-    return INFER_LATEX
+    return INFER_LATEX if syntax == "latex" else None
 
 
 class Answer:
