@@ -151,9 +151,9 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
 
 def _carried_reason(v: ChainedValue, local: Decimal, shown: Mapping[str, str], roots) -> Reason:
     used = ", ".join(f"{p} = {x}" for p, x in shown.items())
-    return Reason("CARRIED_FORWARD", f"your answer {v.claim.text} is wrong, but right given your earlier "
-                                     f"values ({used}, which give {fmt(local)}): it carries forward the "
-                                     f"error of {', '.join(roots)}")
+    return Reason("CARRIED_FORWARD", f"your answer {v.claim.text} follows from your earlier {used} "
+                                     f"(which give {fmt(local)}), so it carries forward the error of "
+                                     f"{', '.join(roots)}")
 
 
 def apply_carry_forward(result, finding: Finding, credit: float):

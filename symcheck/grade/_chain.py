@@ -107,7 +107,9 @@ def integer_counterexample(prepared, before, answer, *, batch: int = 32) -> str 
     dims = _dims_of(prepared.part.symbols)
     clear = TOLERANCES["grading_clear_difference"]
     for attempt in range(6):
-        sizes = {d: int(rng.integers(2, 4)) for d in dims}
+        # distinct sizes first (2, 3, ...), so a mix-up of m and n shows; then any small sizes
+        sizes = ({d: 2 + i for i, d in enumerate(rng.permutation(dims))} if attempt < 3
+                 else {d: int(rng.integers(1, 4)) for d in dims})
         values = _int_values(prepared, rng, sizes, batch)
         values.update(_definition_values(prepared.evaluator, prepared.definitions, sizes, values))
         draw = Draw(sizes, values, np.zeros((batch, 1, 1)))

@@ -43,8 +43,12 @@ class Comparison:
 
 
 def _per_instance(a: np.ndarray, t: np.ndarray):
-    scale = np.maximum(np.abs(a).max(axis=(1, 2)), np.abs(t).max(axis=(1, 2)))
-    err = np.abs(a - t).max(axis=(1, 2))
+    """(scale, error) per instance: max |entry| of either side, max |difference|."""
+    k = a.shape[0]
+    with np.errstate(all="ignore"):
+        a2, t2 = a.reshape(k, -1), t.reshape(k, -1)
+        scale = np.maximum(np.abs(a2).max(axis=1), np.abs(t2).max(axis=1))
+        err = np.abs(a2 - t2).max(axis=1)
     return scale, err
 
 
@@ -58,37 +62,30 @@ def compare_values(answers: Sequence[np.ndarray], truths: Sequence[np.ndarray], 
     """
     tol = tol or TOLERANCES["symbolic"]
     clear = TOLERANCES["grading_clear_difference"]
-    all_equal, all_finite, clear_any, worst = True, True, False, 0.0
-    clears = []
-    for a, t in zip(answers, truths):
-        with np.errstate(all="ignore"):
-            finite = np.isfinite(a).all(axis=(1, 2))
-            scale, err = _per_instance(a, t)
-            equal = finite & (err <= tol.atol + tol.rtol * scale)
-            is_clear = finite & (err > clear.atol + clear.rtol * scale)
-            rel = np.where(finite, err / np.maximum(scale, 1e-300), 0.0)
-        all_equal &= bool(equal.all())
-        all_finite &= bool(finite.all())
-        clear_any |= bool(is_clear.any())
-        worst = max(worst, float(rel.max()) if rel.size else 0.0)
-        clears.append(is_clear)
-    if all_equal:
-        return Comparison(EQUAL, worst)
-    if clear_any:
+    measured = [_per_instance(a, t) for a, t in zip(answers, truths)]
+    # NaN and inf make err non-finite, and every comparison with them False.
+    if all(bool((err <= tol.atol + tol.rtol * scale).all()) for scale, err in measured):
+        return Comparison(EQUAL, max(float(np.max(err / np.maximum(scale, 1e-300)))
+                                     for scale, err in measured))
+    clears = [np.isfinite(scale) & (err > clear.atol + clear.rtol * scale) for scale, err in measured]
+    with np.errstate(all="ignore"):
+        worst = max(float(np.nanmax(np.where(np.isfinite(err), err / np.maximum(scale, 1e-300), 0.0)))
+                    for scale, err in measured)
+    if any(c.any() for c in clears):
         if probe is None:
             return Comparison(UNEQUAL, worst)
         reliable_any = False
         for a, p, is_clear in zip(answers, probe(), clears):
+            scale, change = _per_instance(p, a)
             with np.errstate(all="ignore"):
-                scale = np.maximum(np.abs(a).max(axis=(1, 2)), 1e-300)
-                change = np.abs(p - a).max(axis=(1, 2)) / scale
-            reliable_any |= bool((is_clear & np.isfinite(change)
-                                  & (change < TOLERANCES["grading_conditioning"].rtol)).any())
+                steady = np.isfinite(change) & (change < TOLERANCES["grading_conditioning"].rtol
+                                                * np.maximum(scale, 1e-300))
+            reliable_any |= bool((is_clear & steady).any())
         if reliable_any:
             return Comparison(UNEQUAL, worst)
         return Comparison(UNDECIDED, worst, "the answer is ill-conditioned at the instances where it "
                                             "differs (a nearly singular inverse?)")
-    if not all_finite:
+    if not all(np.isfinite(err).all() for _, err in measured):
         return Comparison(UNDECIDED, worst, "the answer is not finite at some instances (a division "
                                             "by zero, a log of a negative number, an overflow?)")
     return Comparison(UNDECIDED, worst, f"the answer differs from the truth by a relative {worst:.1e}, "

@@ -9,14 +9,49 @@ from __future__ import annotations
 
 import mpmath
 
+from symcheck.errors import AnswerError
 from symcheck.grade._lang_tree import Node
 
 __all__ = ["exact_value"]
 
-_FUNCTIONS = {
-    "exp": mpmath.exp, "log": mpmath.log, "sqrt": mpmath.sqrt, "tanh": mpmath.tanh,
-    "abs": abs, "sigmoid": lambda x: 1 / (1 + mpmath.exp(-x)),
-}
+# Magnitudes are bounded so that no answer can make mpmath build numbers with huge exponents
+# (exp(exp(exp(1000))) would need an exponent with 10^434 digits).
+_MAX_BITS = 100_000          # |value| < 2^100000 (about 10^30103)
+_MAX_EXP_ARGUMENT = 60_000   # exp(60000) < 2^100000
+_SATURATED = 10_000          # tanh(±x) is ±1 and σ(x) is 1 to far more than 60 digits beyond this
+
+
+def _too_large(what: str) -> AnswerError:
+    return AnswerError(f"{what} is too large to evaluate exactly", code="TOO_LARGE", where="answer",
+                       fix="check the exponents; values must stay below 10^30000")
+
+
+def _exp(x):
+    if mpmath.re(x) > _MAX_EXP_ARGUMENT:
+        raise _too_large("an exponential")
+    return mpmath.exp(x)
+
+
+def _tanh(x):
+    if abs(mpmath.re(x)) > _SATURATED and mpmath.im(x) == 0:
+        return mpmath.sign(x)
+    return mpmath.tanh(x)
+
+
+def _sigmoid(x):
+    if abs(mpmath.re(x)) > _SATURATED and mpmath.im(x) == 0:
+        return mpmath.mpf(1) if x > 0 else _exp(x) if x > -_MAX_EXP_ARGUMENT else mpmath.mpf(0)
+    return 1 / (1 + mpmath.exp(-x))
+
+
+def _power(base, exponent):
+    if base != 0 and abs(exponent) * max(abs(mpmath.mag(base)), 1) > _MAX_BITS:
+        raise _too_large("a power")
+    return mpmath.power(base, exponent)
+
+
+_FUNCTIONS = {"exp": _exp, "log": mpmath.log, "sqrt": mpmath.sqrt, "tanh": _tanh, "abs": abs,
+              "sigmoid": _sigmoid}
 
 
 def exact_value(tree: Node, digits: int = 30):
@@ -28,6 +63,13 @@ def exact_value(tree: Node, digits: int = 30):
 
 
 def _value(node: Node):
+    value = _node_value(node)
+    if mpmath.isfinite(value) and value != 0 and mpmath.mag(value) > _MAX_BITS:
+        raise _too_large("a value")
+    return value
+
+
+def _node_value(node: Node):
     op = node.op
     if op == "num":
         fraction = node.value[0]
@@ -47,7 +89,7 @@ def _value(node: Node):
             acc = acc / _value(arg) if sym == "/" else acc * _value(arg)
         return acc
     if op == "pow":
-        return mpmath.power(_value(node.args[0]), _value(node.args[1]))
+        return _power(_value(node.args[0]), _value(node.args[1]))
     if op == "inv":
         return 1 / _value(node.args[0])
     if op == "fn":

@@ -223,8 +223,25 @@ def _parse_cached(text: str, symbols_key: tuple, definitions_key: tuple, syntax:
         tree, used = _read_tree(text, syntax)
         typed = infer(tree, text, scope, _plain_text, extra=_extra_ops(used))
     except LangFail as fail:
-        raise _refuse(fail, text if isinstance(text, str) else "", where) from None
+        if not (syntax == "auto" and fail.code == "SYNTAX" and isinstance(text, str)
+                and fail.pos is not None and _plain_parsed(text)):
+            raise _refuse(fail, text if isinstance(text, str) else "", where) from None
+        # Plain text with a juxtaposition (`X^T X`, `2 X^T y`) reads as LaTeX does.
+        try:
+            tree, used = parse_latex(text), "latex"
+            typed = infer(tree, text, scope, _plain_text, extra=INFER_LATEX)
+        except LangFail:
+            raise _refuse(fail, text, where) from None
     return Answer(text, used, typed)
+
+
+def _plain_parsed(text: str) -> bool:
+    """True when ``text`` passed the character checks and was read as plain (a retry makes sense)."""
+    try:
+        _check_characters(text)
+    except LangFail:
+        return False
+    return _detect(text) == "plain"
 
 
 def parse_answer(text: str, symbols: Mapping[str, Sequence], *, definitions=(),

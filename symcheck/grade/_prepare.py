@@ -27,13 +27,13 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-__all__ = ["Draw", "PreparedSymbolic", "SpecialCase", "prepare_symbolic", "SIZE_VALUES",
-           "batched_truth"]
+__all__ = ["Draw", "PreparedSymbolic", "SpecialCase", "prepare_symbolic", "SIZE_VALUES", "distribute"]
 
 # Sizes are drawn as distinct values from this range (every dimension >= 2).
 SIZE_VALUES = tuple(range(2, 8))
 DRAWS = 3          # size assignments per part
 BATCH = 4          # instances per size assignment
+SPECIAL_DRAWS = 1  # size assignments per special case (it only names a mistake already found)
 SEED = 20261201
 PROBE = 1e-9       # relative perturbation used to estimate how well conditioned a value is
 
@@ -203,8 +203,13 @@ def _truth_kind_and_expr(part):
     return result.kind, result.expr
 
 
-def batched_truth(evaluator, expr, sizes, values) -> np.ndarray:
-    return evaluator.batch(expr, sizes, values)
+def _truth_text(part, expr) -> str:
+    """The truth as text, with the part's named quantities (H, Yhat) folded in."""
+    from symcheck.calculus import fold_definitions, text
+
+    if getattr(expr, "is_ZeroMatrix", False):
+        return f"0 (the zero tensor, shape {expr.shape[0]}×{expr.shape[1]})"
+    return text(fold_definitions(expr, part.named_quantities()))
 
 
 def _size_draws(rng: np.random.Generator, dims: Sequence[str], count: int,
@@ -297,11 +302,9 @@ def prepare_symbolic(part, *, examples: int | None = None, truth=None) -> Prepar
     ``truth`` is an optional ``(kind, expr, text)`` from the part's kind; without it the truth is
     derived here.  ``examples`` is the total number of random instances (default 12).
     """
-    from symcheck.calculus import text
-
     if truth is None:
         kind, expr = _truth_kind_and_expr(part)
-        truth_text = text(expr)
+        truth_text = _truth_text(part, expr)
     else:
         kind, expr, truth_text = truth
     evaluator = _Evaluator(part)
@@ -324,11 +327,45 @@ _EVALUATION_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, np.lin
 MAX_TERMS = 8
 
 
+class _TooManyTerms(Exception):
+    pass
+
+
+def distribute(expr) -> list:
+    """Return the terms of ``expr`` with products (matrix, Kronecker, Hadamard) distributed over sums.
+
+    >>> from symcheck.expr import parse, symbols_from_shapes
+    >>> ns = symbols_from_shapes({"X": ("n", "m"), "a": ("m", 1), "b": ("m", 1)})
+    >>> distribute(parse("X*(a*b.T + b*a.T)", ns))
+    [X*a*b.T, X*b*a.T]
+    """
+    from itertools import product
+
+    if isinstance(expr, sp.MatAdd):
+        terms = [t for a in expr.args for t in distribute(a)]
+    elif isinstance(expr, (sp.MatMul, sp.KroneckerProduct, sp.HadamardProduct)):
+        options = [distribute(a) if getattr(a, "is_Matrix", False) else [a] for a in expr.args]
+        count = int(np.prod([len(o) for o in options]))
+        if count > MAX_TERMS:
+            raise _TooManyTerms
+        terms = [expr.func(*choice) for choice in product(*options)]
+    elif isinstance(expr, sp.Transpose):
+        terms = [t.T for t in distribute(expr.arg)]
+    else:
+        terms = [expr]
+    if len(terms) > MAX_TERMS:
+        raise _TooManyTerms
+    return terms
+
+
 def _terms_of(prepared: PreparedSymbolic) -> tuple[list[str], list[list[np.ndarray]]]:
     from symcheck.calculus import text
 
     expr = prepared.truth_expr
-    terms = list(sp.expand(expr).args) if isinstance(sp.expand(expr), sp.MatAdd) else []
+    try:
+        terms = distribute(expr)
+    except _TooManyTerms:
+        terms = []
     if not (2 <= len(terms) <= MAX_TERMS):
         terms = list(expr.args) if isinstance(expr, sp.MatAdd) else []
     if not (2 <= len(terms) <= MAX_TERMS):
@@ -377,30 +414,30 @@ def _special_cases(prepared: PreparedSymbolic) -> list[SpecialCase]:
         shape = tuple(shape)
         if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 1 \
                 and "symmetric" not in props.get(name, frozenset()):
-            add(f"{name} is symmetric ({name} = {name}ᵀ)", _size_draws(rng, dims, 2),
+            add(f"{name} is symmetric ({name} = {name}ᵀ)", _size_draws(rng, dims, SPECIAL_DRAWS),
                 extra_props={name: frozenset({"symmetric"})})
     seen = set()
     for name, rows, cols in _square_pairs(part):
         if (rows, cols) in seen:
             continue
         seen.add((rows, cols))
-        add(f"{name} is square ({rows} = {cols})", _size_draws(rng, dims, 2, equal=(rows, cols)))
+        add(f"{name} is square ({rows} = {cols})", _size_draws(rng, dims, SPECIAL_DRAWS, equal=(rows, cols)))
     vectors = [(n, tuple(s)) for n, s in part.symbols.items() if len(tuple(s)) == 2]
     for i, (a, sa) in enumerate(vectors):
         for b, sb in vectors[i + 1:]:
             if sa == sb and sa[1] == 1:
                 def same(values, a=a, b=b):
                     values[b] = values[a].copy()
-                add(f"{a}{b}ᵀ is symmetric ({b} = {a})", _size_draws(rng, dims, 2), adjust=same)
+                add(f"{a}{b}ᵀ is symmetric ({b} = {a})", _size_draws(rng, dims, SPECIAL_DRAWS), adjust=same)
     for name, shape in part.symbols.items():
         if not tuple(shape):
             def zero(values, name=name):
                 values[name] = np.zeros_like(values[name])
-            add(f"{name} = 0", _size_draws(rng, dims, 2), adjust=zero)
+            add(f"{name} = 0", _size_draws(rng, dims, SPECIAL_DRAWS), adjust=zero)
     for d in dims:
         def one(d=d):
             out = []
-            for sizes in _size_draws(rng, dims, 2):
+            for sizes in _size_draws(rng, dims, SPECIAL_DRAWS):
                 sizes[d] = 1
                 out.append(sizes)
             return out

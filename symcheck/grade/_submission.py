@@ -286,8 +286,14 @@ def _decode(text: str, where: str) -> dict:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        what = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-        place = f"{where}:{found.group(1)}:{found.group(2)}" if found else where
+        what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+        if found:
+            place = f"{where}:{found.group(1)}:{found.group(2)}"
+        elif "end of document" in message:  # an unclosed string or bracket: name the last line
+            place = f"{where}:{len(text.rstrip(chr(10)).splitlines()) or 1}"
+            what += " at the end of the file"
+        else:
+            place = where
         raise SubmissionError(f"this is not valid TOML ({what})", where=place,
                               fix="quote each id (\"1.4.first\" = ...), put each answer in "
                                   "quotes, and give each id once") from None

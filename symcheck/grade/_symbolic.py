@@ -7,6 +7,7 @@ or CONVENTION, SIGN, FACTOR, MISSING_TERM, SPECIAL_CASE, else NOT_EQUIVALENT.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,6 +176,12 @@ def _diagnose(prepared, answer, shown, values, tol, max_rel) -> Judgement:
         if name == "-1":
             return Judgement("incorrect", (Reason(
                 "SIGN", f"your answer {shown} is minus the {noun} {truth}: check the sign"),))
+        convention = _other_convention(prepared, factors)
+        if convention is not None:
+            credit = float(getattr(prepared.part.grading, "convention_credit", 0.0))
+            return Judgement("incorrect" if credit == 0 else "partial", (Reason(
+                "CONVENTION", f"your answer {shown} is {name} times the {noun} {truth}: right in the "
+                f"other convention {convention}; this part uses the first one"),), credit)
         if name is not None:
             return Judgement("incorrect", (Reason(
                 "FACTOR", f"your answer {shown} is {name} times the {noun} {truth} (a factor c = {name})"),))
@@ -193,6 +200,32 @@ def _diagnose(prepared, answer, shown, values, tol, max_rel) -> Judgement:
     return Judgement("incorrect", (Reason(
         "NOT_EQUIVALENT", f"your answer {shown} is not the {noun} {truth}: they differ at random "
         f"instances (largest relative difference {max_rel:.2g})"),))
+
+
+_NORMALISER = re.compile(r"1/\(([^)]*)\)|1/([A-Za-z]\w*)")
+
+
+def _other_convention(prepared, factors) -> str | None:
+    """Name the other convention (``1/(N·k)`` for ``1/N``) the factor amounts to, if the part has one.
+
+    A part's ``ask.conventions`` text names its normaliser first and the alternatives after,
+    e.g. "1/N: ... (1/(N·k) is the other convention)".
+    """
+    for text in prepared.part.ask.conventions.values():
+        found = ["".join(m) for m in _NORMALISER.findall(text)]
+        if len(found) < 2:
+            continue
+        used = re.split(r"[·* ]+", found[0].strip())
+        for other in found[1:]:
+            alt = re.split(r"[·* ]+", other.strip())
+            try:
+                wanted = [np.prod([d.sizes[x] for x in used]) / np.prod([d.sizes[x] for x in alt])
+                          for d in prepared.draws]
+            except KeyError:
+                continue
+            if all(abs(c - w) <= 1e-9 * abs(w) for c, w in zip(factors, wanted)):
+                return f"1/({'·'.join(alt)})" if len(alt) > 1 else f"1/{alt[0]}"
+    return None
 
 
 def _row_major(prepared) -> list[np.ndarray] | None:

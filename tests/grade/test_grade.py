@@ -61,7 +61,8 @@ CASES = [
     ("3.4.grad.W_o", "(2/N)*sigmoid(X*W_h + OneMatrix(N, 1)*b_h.T).T*(Yhat - Y)", "correct", None),
     ("3.4.grad.W_o", "-(2/N)*(Y - Yhat).T*H", "incorrect", "TRANSPOSED"),
     ("3.4.grad.W_o", "(1/N)*H.T*(Yhat - Y)", "incorrect", "FACTOR"),
-    ("3.4.grad.W_o", "(2/(N*k))*H.T*(Yhat - Y)", "incorrect", "FACTOR"),
+    ("3.4.grad.W_o", "(2/(N*k))*H.T*(Yhat - Y)", "incorrect", "CONVENTION"),   # MSE over N·k
+    ("1.5.second", "kron(a*b.T, Identity(n))", "incorrect", "MISSING_TERM"),
     ("3.4.grad.b_o", "(2/N)*(Yhat - Y).T*OneMatrix(N, 1)", "correct", None),
     # not graded at all
     ("1.4.first", "a*Z.T", "invalid", "UNKNOWN_SYMBOL"),
@@ -84,7 +85,7 @@ def test_verdict_and_code(grader, part_id, answer, verdict, code):
 
 def test_factor_names_c(grader):
     assert "c = 1/2" in grader.grade_answer("3.4.grad.W_o", "(1/N)*H.T*(Yhat - Y)").feedback
-    assert "c = 1/k" in grader.grade_answer("3.4.grad.W_o", "(2/(N*k))*H.T*(Yhat - Y)").feedback
+    assert "1/(N·k)" in grader.grade_answer("3.4.grad.W_o", "(2/(N*k))*H.T*(Yhat - Y)").feedback
     assert "c = 2" in grader.grade_answer("1.4.first", "2*a*b.T").feedback
     assert "c = N" in grader.grade_answer("3.4.grad.Yhat", "2*(Yhat - Y)").feedback
 

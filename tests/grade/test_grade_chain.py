@@ -55,7 +55,7 @@ def test_the_first_broken_step_has_a_checkable_integer_counterexample(grader):
 
 
 def test_a_wrong_rewriting_of_the_function_is_named(grader):
-    result = grader.grade_answer("1.4.first", ["a.T*X*b", "a.T*X.T*X*b", "a*b.T"])
+    result = grader.grade_answer("1.4.first", ["a.T*X*b", "2*b.T*X.T*a", "a*b.T"])
     assert result.codes[0] == "CHAIN_STEP" and "line 2" in result.feedback
 
 
