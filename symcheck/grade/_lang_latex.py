@@ -426,6 +426,11 @@ def _infer_factor(walker, raw, elementwise):
     subs = [p for p in posts if p.op == "sub"]
     if len(subs) > 1:
         raise LangFail("SYNTAX", "two subscripts on one name", subs[1].start, "write one subscript")
+    sups = [p for p in posts if p.op == "sup"]
+    if len(sups) > 1:
+        # TeX refuses x^a^b too ("double superscript"); the reading would be a guess.
+        raise LangFail("SYNTAX", "double superscript", sups[1].start,
+                       "group the exponents: write (x^{a})^{b} or x^{a^{b}}")
     prefix = []
     base = primary
     if primary.op == "word" and not _known(walker, primary.value) and len(primary.value) > 1 and \

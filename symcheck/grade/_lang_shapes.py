@@ -649,7 +649,7 @@ def _static(node: Node) -> bool:
     """True when the node's value depends on sizes and numbers only (a sum's bounds)."""
     if node.op in ("num", "size"):
         return True
-    if node.op in ("add", "neg", "prod"):
+    if node.op in ("add", "neg", "prod", "pow"):
         return all(_static(a) for a in node.args)
     return False
 
