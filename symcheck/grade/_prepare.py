@@ -348,7 +348,7 @@ def distribute(expr) -> list:
         count = int(np.prod([len(o) for o in options]))
         if count > MAX_TERMS:
             raise _TooManyTerms
-        terms = [expr.func(*choice) for choice in product(*options)]
+        terms = [_flat(expr.func, choice) for choice in product(*options)]
     elif isinstance(expr, sp.Transpose):
         terms = [t.T for t in distribute(expr.arg)]
     else:
@@ -356,6 +356,14 @@ def distribute(expr) -> list:
     if len(terms) > MAX_TERMS:
         raise _TooManyTerms
     return terms
+
+
+def _flat(func, args):
+    """Rebuild a product, flattening nested products of the same kind (X*(a*b.T) -> X*a*b.T)."""
+    flat = []
+    for a in args:
+        flat.extend(a.args if isinstance(a, func) else (a,))
+    return func(*flat)
 
 
 def _terms_of(prepared: PreparedSymbolic) -> tuple[list[str], list[list[np.ndarray]]]:
