@@ -123,10 +123,15 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
 
     findings: dict[str, Finding] = {}
     order = {node: i for i, node in enumerate(GRAPH)}
-    for v in sorted(values, key=lambda v: order[v.node]):
+    for v in sorted(values, key=lambda v: (order[v.node], v.part.ask.kind == "table_value")):
         if not v.wrong or v.claim is None:
             if v is written.get(v.node):
                 status[v.node] = None
+            continue
+        number = written.get(v.node)
+        if number is not None and number is not v:
+            # a table value is the rounding of the answerer's own full-precision value
+            findings[v.part.id] = _rounded_from(v, number, status.get(v.node))
             continue
         parents = {p: value_of(p) for p in GRAPH[v.node].parents}
         local = to_decimal(evaluate_local(v.node, {p: str(x) for p, x in parents.items()}))
@@ -147,6 +152,19 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
         if v is written.get(v.node):
             status[v.node] = finding if finding.root or finding.roots else None
     return findings
+
+
+def _rounded_from(v: ChainedValue, number: ChainedValue, upstream: Finding | None) -> Finding:
+    decimals = v.part.ask.decimals if v.part.ask.kind == "table_value" else None
+    right = judge_number(v.claim, number.claim.value, decimals=decimals).correct
+    shown = {number.node: fmt(number.claim.value)}
+    if not right:
+        return Finding(v.part.id, True, (), number.claim.value, None, shown)
+    if upstream is None:
+        return Finding(v.part.id, False, (), number.claim.value, None, shown)
+    roots = (upstream.part_id,) if upstream.root else upstream.roots
+    return Finding(v.part.id, False, roots, number.claim.value,
+                   _carried_reason(v, number.claim.value, shown, roots), shown)
 
 
 def _carried_reason(v: ChainedValue, local: Decimal, shown: Mapping[str, str], roots) -> Reason:

@@ -158,7 +158,7 @@ class Grader:
         return self._grade_symbolic(part, target, str(answer)), None
 
     def _parse_symbolic(self, part, text: str, where: str):
-        return self._parser()(text, part.symbols, definitions=part.ask.definitions, where=where)
+        return self._parser()(text, part.symbols, definitions=_definitions(part), where=where)
 
     def _grade_symbolic(self, part, prepared, text: str) -> GradeResult:
         from symcheck.grade._symbolic import judge_symbolic
@@ -271,6 +271,16 @@ class Grader:
 
 
 # -- results -------------------------------------------------------------------------------------
+
+_IDENTITY = re.compile(r"Identity\(\s*\w+\s*\)")
+
+
+def _definitions(part) -> tuple:
+    """The definitions an answer may use; ``I = Identity(p)`` is left to the language, which
+    sizes I by context (in X.T*(X*X.T + lambda*I)^-1*y it is n×n)."""
+    return tuple((name, text) for name, text in part.ask.definitions
+                 if not (name == "I" and _IDENTITY.fullmatch(text.strip())))
+
 
 def _number_rules(part) -> dict:
     return {"tol": tolerance(part.grading.tolerance),

@@ -28,7 +28,10 @@ from symcheck.tolerances import TOLERANCES, Tolerance
 __all__ = ["NumberClaim", "NumberJudgement", "judge_number", "significant_figures", "quantum",
            "round_to", "fmt", "to_decimal"]
 
-DIGITS = 40
+DIGITS = 40          # working precision of the rounding arithmetic
+EXACT_DIGITS = 30    # exact answers and truths are known to 30 significant digits
+MAX_FACTOR = 10      # FACTOR names c = p/q with |p|, q at most this (2, 1/2, 10, 3/2, ...)
+_COMMON_FACTORS = (Fraction(2), Fraction(1, 2), Fraction(10), Fraction(1, 10))
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def to_decimal(value) -> Decimal:
     try:   # SymPy Float / mpmath mpf: print with enough digits
         import mpmath
 
-        return Decimal(mpmath.nstr(mpmath.mpf(value), DIGITS, strip_zeros=False))
+        return Decimal(mpmath.nstr(mpmath.mpf(value), EXACT_DIGITS, strip_zeros=False))
     except (TypeError, ValueError, InvalidOperation):
         return Decimal(str(value))
 
@@ -102,22 +105,26 @@ def _ratio_text(ratio: Fraction) -> str:
     return str(ratio.numerator) if ratio.denominator == 1 else f"{ratio.numerator}/{ratio.denominator}"
 
 
-def _slack(claim: NumberClaim, truth: Decimal, tol: Tolerance) -> Decimal:
-    """How far the claim may be from a value because of its own written precision."""
-    half_ulp = Decimal(1).scaleb(quantum(claim.literal)) / 2 if claim.literal else Decimal(0)
-    return half_ulp + Decimal(repr(tol.atol)) + Decimal(repr(tol.rtol)) * abs(truth)
+def _matches(claim: NumberClaim, value: Decimal, tol: Tolerance) -> bool:
+    """True when the claim is ``value`` within the tolerance, or ``value`` correctly rounded."""
+    return _within(claim.value, value, tol) or _rounded_match(claim, value)
 
 
 def _sign_or_factor(claim: NumberClaim, truth: Decimal, tol: Tolerance) -> Reason | None:
     if truth == 0:
         return None
-    if abs(claim.value + truth) <= _slack(claim, truth, tol):
+    if _matches(claim, -truth, tol):
         return Reason("SIGN", f"your answer {claim.text} is minus the value {fmt(truth)}: check the sign")
-    ratio = claim.value / truth
-    simple = Fraction(float(ratio)).limit_denominator(100)
+    simple = Fraction(float(claim.value / truth)).limit_denominator(MAX_FACTOR)
+    if simple in (0, 1, -1) or abs(simple.numerator) > MAX_FACTOR:
+        return None
+    # A number with few figures matches some p/q by chance (0.89 ≈ 4/5 · 1.112): then only the
+    # slips people make (×2, ×½, ×10, ×⅒) are named.
+    if claim.literal is not None and significant_figures(claim.literal) < 4 \
+            and abs(simple) not in _COMMON_FACTORS:
+        return None
     factor = Decimal(simple.numerator) / Decimal(simple.denominator)
-    if simple not in (0, 1, -1) and abs(simple.numerator) <= 100 and \
-            abs(claim.value - truth * factor) <= _slack(claim, truth, tol) * max(1, abs(factor)):
+    if _matches(claim, truth * factor, tol):
         return Reason("FACTOR", f"your answer {claim.text} is {_ratio_text(simple)} times the value "
                                 f"{fmt(truth)}: a factor c = {_ratio_text(simple)}")
     return None
@@ -179,6 +186,10 @@ def _judge_table(claim: NumberClaim, truth: Decimal, decimals: int) -> NumberJud
         return NumberJudgement(False, (Reason(
             "ROUNDING", f"the table asks for the value rounded to {decimals} decimals ({rounded}); "
                         f"write that number, not {claim.text}"),))
+    if quantum(claim.literal) > -decimals and _rounded_match(claim, truth):
+        return NumberJudgement(False, (Reason(
+            "PRECISION", f"the table value {claim.literal} is {fmt(truth)} rounded to fewer decimals than "
+                         f"the {decimals} the table asks for: write {rounded}"),))
     if quantum(claim.literal) != -decimals:
         return NumberJudgement(False, (Reason(
             "ROUNDING", f"the table value {claim.literal} does not have the {decimals} decimals the "
@@ -189,7 +200,7 @@ def _judge_table(claim: NumberClaim, truth: Decimal, decimals: int) -> NumberJud
         return NumberJudgement(False, (Reason(
             "ROUNDING", f"the table value {claim.literal} is not correctly rounded: {fmt(truth)} "
                         f"rounds to {rounded}, not {claim.literal}"),))
-    reason = _sign_or_factor(claim, truth, TOLERANCES["table_2dp"])
+    reason = _sign_or_factor(claim, truth, Tolerance(0.0, 0.0, "exact"))
     if reason is not None:
         return NumberJudgement(False, (reason,))
     return NumberJudgement(False, (Reason(

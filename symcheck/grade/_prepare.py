@@ -58,10 +58,15 @@ class Draw:
 
 @dataclass
 class SpecialCase:
-    """A condition the part does not assume (M symmetric, X square, b = a) with its own draws."""
+    """A condition the part does not assume (M symmetric, X square, b = a) with its own draws.
+
+    ``changes_shapes`` marks a condition on sizes (m = n, N = 1) under which shapes that differ
+    in general can agree; only "X square" is worth naming for an answer of the wrong shape.
+    """
 
     condition: str
     draws: list[Draw]
+    kind: str = "values"
 
 
 def _dims_of(symbols: Mapping[str, tuple]) -> list[str]:
@@ -399,7 +404,7 @@ def _special_cases(prepared: PreparedSymbolic) -> list[SpecialCase]:
     dims = _dims_of(part.symbols)
     cases: list[SpecialCase] = []
 
-    def add(condition, size_draws, adjust=None, extra_props=None):
+    def add(condition, size_draws, adjust=None, extra_props=None, kind="values"):
         p = dict(props)
         for name, q in (extra_props or {}).items():
             p[name] = p.get(name, frozenset()) | q
@@ -416,7 +421,7 @@ def _special_cases(prepared: PreparedSymbolic) -> list[SpecialCase]:
             if np.isfinite(truth).all():
                 draws.append(Draw(sizes, values, np.real_if_close(truth)))
         if draws:
-            cases.append(SpecialCase(condition, draws))
+            cases.append(SpecialCase(condition, draws, kind))
 
     for name, shape in part.symbols.items():
         shape = tuple(shape)
@@ -429,7 +434,8 @@ def _special_cases(prepared: PreparedSymbolic) -> list[SpecialCase]:
         if (rows, cols) in seen:
             continue
         seen.add((rows, cols))
-        add(f"{name} is square ({rows} = {cols})", _size_draws(rng, dims, SPECIAL_DRAWS, equal=(rows, cols)))
+        add(f"{name} is square ({rows} = {cols})", _size_draws(rng, dims, SPECIAL_DRAWS, equal=(rows, cols)),
+            kind="square")
     vectors = [(n, tuple(s)) for n, s in part.symbols.items() if len(tuple(s)) == 2]
     for i, (a, sa) in enumerate(vectors):
         for b, sb in vectors[i + 1:]:
@@ -449,5 +455,5 @@ def _special_cases(prepared: PreparedSymbolic) -> list[SpecialCase]:
                 sizes[d] = 1
                 out.append(sizes)
             return out
-        add(f"{d} = 1", one())
+        add(f"{d} = 1", one(), kind="size one")
     return cases

@@ -66,7 +66,7 @@ def test_the_keys_table_w23_is_a_rounding_error(grader):
     assert result.codes == ("ROUNDING",)
     assert "rounds to 1.89, not 1.88" in result.feedback
     assert grader.grade_answer("3.1.table.W23", "1.888").codes == ("ROUNDING",)   # 3 decimals
-    assert grader.grade_answer("3.1.table.W23", "1.9").codes == ("ROUNDING",)     # 1 decimal
+    assert grader.grade_answer("3.1.table.W23", "1.9").codes == ("PRECISION",)    # 1 decimal, rounded
 
 
 A3 = 1 / (1 + math.e)   # σ(−1) = 0.2689414213699951
