@@ -156,7 +156,7 @@ class BatchResult:
         out.append(f"\n{graded} of {len(self.files)} submissions graded, {self.answers} answers")
         problems = self.problems
         if problems:
-            out.append(f"{len(problems)} problems:")
+            out.append(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}:")
             out += [f"  {p}" for p in problems]
         return "\n".join(out)
 

@@ -189,17 +189,3 @@ def test_atomic_write_interrupted_while_writing_leaves_no_file(tmp_path, monkeyp
     with pytest.raises(OSError):
         write_atomically(tmp_path / "grades.json", "{}" * 1000)
     assert os.listdir(tmp_path) == []
-
-
-def test_dask_local_cluster(tmp_path):
-    distributed = pytest.importorskip("distributed")
-    folder = make_class(tmp_path / "class", 20)
-    alone = grade_batch(folder, make_grader=make_standin)
-    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
-                                  dashboard_address=None, silence_logs=40) as cluster, \
-            distributed.Client(cluster) as client:
-        on_dask = grade_batch(folder, executor=client.get_executor(), make_grader=make_standin,
-                              chunk_size=3)
-        pids = client.run(os.getpid)
-    assert on_dask.rows == alone.rows
-    assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()

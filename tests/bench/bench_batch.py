@@ -1,0 +1,146 @@
+"""Benchmark: ``symcheck grade --batch`` on a realistic class, against the straightforward SymPy grader.
+
+Run with:  pytest -m bench tests/bench/bench_batch.py -s
+Targets (issue 11): a class of 300 submissions covering every gradable part, half of the answers
+unique (scaled symbolic answers, jittered numbers) and the rest repeated as real classes repeat;
+``--jobs 1`` (interpreter start and file reading included) grades at least 2,000 answers/s and
+at least 100× the rate of the straightforward SymPy grader of tests/bench/bench_grade.py,
+measured in the same run; ``--jobs 2`` reaches at least 1.7× the ``--jobs 1`` rate.
+
+The answers come from the independent corpus (tests/grade/corpus): its right and wrong answers
+to every gradable part, plain and LaTeX, numbers and expressions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+from bench_grade import ANSWERS, sympy_grader
+
+from symcheck.catalogue import load_catalogue
+from symcheck.grade import Grader
+
+pytestmark = pytest.mark.bench
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "tests" / "grade" / "corpus"
+STUDENTS = 300
+
+
+def answer_pools() -> dict[str, list]:
+    """Part id -> the corpus's answers to it (right and wrong), strings and numbers."""
+    pools: dict[str, list] = {}
+    for path in sorted(CORPUS.glob("*.toml")):
+        if path.name == "submissions.toml":
+            continue
+        for part_id, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            if not isinstance(entry, dict):
+                continue
+            answers = list(entry.get("correct", [])) + [w["answer"] for w in entry.get("wrong", [])]
+            pools.setdefault(part_id, []).extend(a for a in answers if isinstance(a, (str, int, float)))
+    return pools
+
+
+def _is_number(text) -> bool:
+    try:
+        float(text)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def unique_variant(answer, k: int):
+    """An answer nobody else writes: a symbolic answer scaled by k/k, a number jittered by k ulps-ish."""
+    if isinstance(answer, (int, float)) or _is_number(answer):
+        value = float(answer) * (1 + (k + 1) * 1e-13) + (k + 1) * 1e-15
+        return value if not isinstance(answer, str) else repr(value)
+    return f"({k + 2}*({answer}))/{k + 2}"
+
+
+def toml_value(answer) -> str:
+    return repr(float(answer)) if isinstance(answer, (int, float)) else json.dumps(answer)
+
+
+def build_class(folder: Path, pools: dict[str, list], ids: list[str], seed: int = 0) -> int:
+    """Write STUDENTS submission files answering every part in ``ids``; return the answer count."""
+    rng = random.Random(seed)
+    count = 0
+    for student in range(STUDENTS):
+        lines = ["[answers]"]
+        for part_id in ids:
+            pool = pools[part_id]
+            answer = rng.choice(pool)
+            if rng.random() < 0.5:
+                plain = [a for a in pool if not (isinstance(a, str) and "\\" in a)] or pool
+                answer = unique_variant(rng.choice(plain), student)
+            lines.append(f"{json.dumps(part_id)} = {toml_value(answer)}")
+            count += 1
+        (folder / f"student{student:03d}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return count
+
+
+def run_batch(folder: Path, out: Path, jobs: int) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "symcheck", "grade", "--batch", str(folder),
+                           "--jobs", str(jobs), "--out", str(out), "--quiet"],
+                          capture_output=True, text=True, timeout=600)
+    wall = time.perf_counter() - start
+    assert done.returncode == 0, done.stderr
+    return wall
+
+
+def sympy_rate(catalogue, class_answers: list[tuple[str, str]]) -> tuple[float, int]:
+    """Answers per second of bench_grade's straightforward SymPy grader on answers of this class."""
+    baseline = sympy_grader(catalogue)
+    sample = [(p, a) for p, a in class_answers
+              if p in ANSWERS and p != "3.4.grad.W_o" and isinstance(a, str) and "\\" not in a][:40]
+    for part_id in {p for p, _ in sample}:
+        baseline(part_id, ANSWERS[part_id][0])  # prepare its parts outside the timing
+    times = []
+    for part_id, answer in sample:
+        start = time.perf_counter()
+        try:
+            baseline(part_id, answer)
+        except Exception:  # noqa: BLE001 - parse_expr refuses some forms; the time still counts
+            pass
+        times.append(time.perf_counter() - start)
+    return 1 / statistics.median(times), len(sample)
+
+
+def test_batch_rate_against_sympy_and_two_jobs(tmp_path):
+    catalogue = load_catalogue()
+    pools = answer_pools()
+    gradable = [p.id for p in Grader(catalogue).grade_submission({}).parts if p.verdict != "manual"]
+    ids = [p for p in gradable if pools.get(p)]
+    uncovered = sorted(set(gradable) - set(ids))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    answers = build_class(folder, pools, ids)
+    class_answers = [(p, a) for path in sorted(folder.iterdir())[:20]
+                     for p, a in tomllib.loads(path.read_text())["answers"].items()]
+    one = run_batch(folder, tmp_path / "one.csv", 1)
+    two = run_batch(folder, tmp_path / "two.csv", 2)
+    assert (tmp_path / "one.csv").read_text() == (tmp_path / "two.csv").read_text()
+    rate_one, rate_two = answers / one, answers / two
+    baseline, sampled = sympy_rate(catalogue, class_answers)
+    print(f"\nclass: {STUDENTS} submissions, {len(ids)} gradable parts each, {answers} answers "
+          f"(half unique); parts without corpus answers: {uncovered or 'none'}")
+    print(f"symcheck grade --batch --jobs 1: {one:.2f} s wall, {rate_one:,.0f} answers/s "
+          f"(interpreter start and file reading included)")
+    print(f"symcheck grade --batch --jobs 2: {two:.2f} s wall, {rate_two:,.0f} answers/s, "
+          f"{one / two:.2f}× --jobs 1 ({os.cpu_count()} cores)")
+    print(f"straightforward SymPy grader on {sampled} answers of this class: {baseline:,.1f} answers/s; "
+          f"--jobs 1 is {rate_one / baseline:,.0f}× faster")
+    assert not uncovered
+    assert rate_one >= 2000
+    assert rate_one >= 100 * baseline
+    assert one / two >= 1.7
