@@ -162,6 +162,8 @@ def _unary(node):
     op = node.op
     if op == "fn":
         g = _ELEMENTWISE[node.value]
+    elif op == "norm" and not _is_matrix(node.args[0]):
+        g = lambda x: np.sqrt(x * x)   # noqa: E731  (the Frobenius norm of a 1×1 matrix)
     elif op == "mpow":
         p = node.value
         g = lambda x: _matrix_power(x, p)   # noqa: E731

@@ -22,6 +22,14 @@ def _wrap(pair, level: int, open_="(", close=")") -> str:
     return text if own >= level else f"{open_}{text}{close}"
 
 
+def _negate(inner, open_, close):
+    """``-x``; a product stays unbracketed (``-a*b``) and then binds as loosely as the product."""
+    text, level = inner
+    if level < _HPROD or text.startswith("-"):
+        return f"-{open_}{text}{close}", _SIGN
+    return "-" + text, min(level, _SIGN)
+
+
 # -- plain ----------------------------------------------------------------------------------------
 def plain(node: Node) -> str:
     """Return the canonical plain text of a typed tree, e.g. ``X.T*X + lambda*Identity(p)``."""
@@ -48,7 +56,7 @@ def _plain(node: Node):
             parts.append((" - " if sign == "-" else " + ") + text if parts else ("-" + text if sign == "-" else text))
         return "".join(parts), _SUM
     if op == "neg":
-        return "-" + _wrap(_plain(node.args[0]), _POW), _SIGN
+        return _negate(_plain(node.args[0]), "(", ")")
     if op in ("prod", "hprod"):
         level = _PROD if op == "prod" else _HPROD
         joiner = {"*": "*", "/": "/", "∘": " ∘ ", "⊗": " ⊗ "}
@@ -145,7 +153,7 @@ def _latex(node: Node):
             parts.append((" - " if sign == "-" else " + ") + text if parts else ("-" + text if sign == "-" else text))
         return "".join(parts), _SUM
     if op == "neg":
-        return "-" + _wrap(_latex(node.args[0]), _POW, r"\left(", r"\right)"), _SIGN
+        return _negate(_latex(node.args[0]), r"\left(", r"\right)")
     if op == "prod":
         return _latex_product(node), _PROD
     if op == "hprod":
@@ -195,11 +203,18 @@ def _base(node: Node) -> str:
 
 
 def _latex_product(node: Node) -> str:
-    text = _wrap(_latex(node.args[0]), _PROD, r"\left(", r"\right)")
-    for sym, arg in zip(node.value, node.args[1:]):
-        right = _wrap(_latex(arg), _SIGN + 1, r"\left(", r"\right)")
+    """Juxtapose the factors (``2 \\mathbf{X} \\mathbf{b}``), or use \\cdot throughout when a
+    factor after the first starts with a digit, so the chain reads back as one product."""
+    first, steps = node, []
+    while first.op == "prod":          # (a b) c is the chain a b c: product chains are left-nested
+        steps[:0] = list(zip(first.value, first.args[1:]))
+        first = first.args[0]
+    rights = [_wrap(_latex(arg), _SIGN + 1, r"\left(", r"\right)") for _, arg in steps]
+    joiner = r" \cdot " if any(r[:1].isdigit() or r[:1] in ".-" for r in rights) else " "
+    text = _wrap(_latex(first), _PROD, r"\left(", r"\right)")
+    for (sym, arg), right in zip(steps, rights):
         if sym == "/":
             text = rf"\frac{{{text}}}{{{_latex(arg)[0]}}}"
         else:
-            text += (r" \cdot " if right[:1].isdigit() or right[:1] in ".-" else " ") + right
+            text += joiner + right
     return text

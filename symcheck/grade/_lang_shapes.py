@@ -377,7 +377,7 @@ class _Infer:
             ops.append("*")
         if len(args) == 1:
             return args[0]
-        return _typed("prod", args, tuple(ops), raw, shape)
+        return _signed_chain("prod", args, tuple(ops), raw, shape)
 
     def product_hint(self, left: Node, right: Node) -> str:
         lr, lc = (_resolve(d) for d in left.shape)
@@ -423,7 +423,7 @@ class _Infer:
             else:
                 shape = (_times(shape[0], factor.shape[0]), _times(shape[1], factor.shape[1]))
         canonical = tuple("∘" if op in _HADAMARD else "⊗" for op in ops)
-        return _typed("hprod", args, canonical, raw, shape)
+        return _signed_chain("hprod", args, canonical, raw, shape)
 
     # powers and postfix ----------------------------------------------------------------------------
     def _pow(self, raw, elementwise):
@@ -560,6 +560,10 @@ class _Infer:
         if name == "hadamard_power":
             self.require_matrix(raw, first, name)
             return _typed("hpow", (first, self.scalar(values[1])), None, raw, first.shape)
+        if name in ("tr", "det") and not _is_matrix(first):
+            return first        # a scalar is its own trace and determinant (a 1×1 matrix)
+        if name == "norm":
+            return _typed("norm", (first,), None, raw, ())
         self.require_matrix(raw, first, name)
         if name in ("tr", "det"):
             self.require_square(raw, first, "the trace" if name == "tr" else "the determinant")
@@ -639,6 +643,15 @@ class _Infer:
 
 
 _HADAMARD = ("∘", "⊙", "\\odot", "\\circ")
+
+
+def _signed_chain(op, args, ops, raw, shape) -> Node:
+    """(-a)*b is -(a*b): one tree for both, so `-u*u.T` and `-\\mathbf{u}\\mathbf{u}^\\top` agree."""
+    first, negative = args[0], False
+    while first.op == "neg":
+        first, negative = first.args[0], not negative
+    chain = _typed(op, [first, *args[1:]], ops, raw, shape)
+    return _typed("neg", (chain,), None, raw, shape) if negative else chain
 
 
 def _times_text(text: str) -> str:

@@ -100,7 +100,7 @@ class _Build:
             return DiagMatrix(b(args[0]))
         if op == "norm":
             inner = b(args[0])
-            return sp.sqrt(Trace(inner.T * inner))
+            return sp.sqrt(Trace(inner.T * inner)) if _is_matrix(inner) else sp.sqrt(inner ** 2)
         if op == "index":
             matrix, i, j = (b(a) for a in args)
             return matrix[i - 1, j - 1]
