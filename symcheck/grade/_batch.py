@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Sequence
 from symcheck.errors import SymcheckError, UsageError
 from symcheck.grade._submission import SubmissionIssue, find_submissions, read_submission
 
-__all__ = ["BatchRow", "BatchResult", "FileOutcome", "grade_batch", "summarise",
+__all__ = ["BatchRow", "BatchResult", "FileOutcome", "grade_batch", "grade_file", "split_parts", "summarise",
            "write_atomically", "ROW_FIELDS"]
 
 ROW_FIELDS = ("student", "id", "verdict", "score", "max_score", "codes", "feedback",
@@ -317,30 +317,48 @@ def _answer_text(value) -> str:
     return text if len(text) <= _SHOWN_ANSWER else text[:_SHOWN_ANSWER - 1] + "…"
 
 
-def grade_file(path: Path | str, grader, known_ids=None, *, follow_symlinks: bool = False) -> FileOutcome:
-    """Read and grade one submission file; never raises for a bad file or a grading bug."""
-    path = Path(path)
+def _read(path: Path, known_ids) -> "Submission | FileOutcome":
+    """Read one file; a file that cannot be read becomes its FileOutcome with one error row."""
     try:
-        submission = read_submission(path, known_ids=known_ids, follow_symlinks=follow_symlinks)
+        return read_submission(path, known_ids=known_ids, follow_symlinks=False)
     except SymcheckError as err:
         return FileOutcome(path.stem, str(path), error=str(err),
                            rows=(BatchRow(path.stem, "", "error", 0.0, 0.0, (), str(err), ()),))
+
+
+def _grade_rows(grader, student: str, file: str, answers: dict, keep=None):
+    """Return (rows, error) for one submission's answers; a grading bug becomes the error."""
     try:
-        result = grader.grade_submission(submission.answers)
+        result = grader.grade_submission(answers)
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the class
-        message = (f"{path.name}: internal error while grading ({type(exc).__name__}: {exc}); "
-                   "a bug in symcheck, please report it")
-        return FileOutcome(submission.student, str(path), error=message,
-                           rows=(BatchRow(submission.student, "", "error", 0.0, 0.0, (), message, ()),))
-    rows = [BatchRow(submission.student, p.id, p.verdict, float(p.score), float(p.max_score),
+        message = (f"{Path(file).name}: internal error while grading ({type(exc).__name__}: "
+                   f"{exc}); a bug in symcheck, please report it")
+        return [BatchRow(student, "", "error", 0.0, 0.0, (), message, ())], message
+    return [BatchRow(student, p.id, p.verdict, float(p.score), float(p.max_score),
                      tuple(p.codes), p.feedback, tuple(p.carried_forward_from))
-            for p in result.parts]
-    rows += [BatchRow(submission.student, issue.id or "", "error", 0.0, 0.0, (), str(issue), ())
-             for issue in submission.issues]
-    wrong = {p.id: _answer_text(submission.answers[p.id]) for p in result.parts
-             if p.verdict in _WRONG and p.id in submission.answers}
-    return FileOutcome(submission.student, str(path), rows=tuple(rows), issues=submission.issues,
-                       wrong_answers=wrong, answered=len(submission.answers))
+            for p in result.parts if keep is None or p.id in keep], None
+
+
+def _outcome(submission, rows: list[BatchRow], error: str | None) -> FileOutcome:
+    """Assemble a read submission's FileOutcome from its graded rows."""
+    if error is not None:
+        return FileOutcome(submission.student, submission.file, rows=tuple(rows), error=error)
+    rows = rows + [BatchRow(submission.student, issue.id or "", "error", 0.0, 0.0, (), str(issue), ())
+                   for issue in submission.issues]
+    wrong = {r.id: _answer_text(submission.answers[r.id]) for r in rows
+             if r.verdict in _WRONG and r.id in submission.answers}
+    return FileOutcome(submission.student, submission.file, rows=tuple(rows),
+                       issues=submission.issues, wrong_answers=wrong,
+                       answered=len(submission.answers))
+
+
+def grade_file(path: Path | str, grader, known_ids=None) -> FileOutcome:
+    """Read and grade one submission file; never raises for a bad file or a grading bug."""
+    submission = _read(Path(path), known_ids)
+    if isinstance(submission, FileOutcome):
+        return submission
+    rows, error = _grade_rows(grader, submission.student, submission.file, submission.answers)
+    return _outcome(submission, rows, error)
 
 
 def _grade_chunk(paths: Sequence[str], catalogue_dir: str | None,
@@ -349,11 +367,96 @@ def _grade_chunk(paths: Sequence[str], catalogue_dir: str | None,
     return [grade_file(path, grader, known) for path in paths]
 
 
+def _grade_answers_chunk(items: Sequence[tuple[str, str, dict]], part_ids: frozenset,
+                         catalogue_dir: str | None, make_grader: Callable | None) -> list:
+    """Grade the answers to ``part_ids`` of each (student, file, answers); return their rows."""
+    grader, _ = _worker_grader(catalogue_dir, make_grader)
+    return [(file, *_grade_rows(grader, student, file, answers, part_ids))
+            for student, file, answers in items]
+
+
 def _chunks(items: Sequence, size: int) -> list[Sequence]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def grade_batch(source: Path | str | Iterable[Path | str], *, executor: Executor | None = None,
+_SYMBOLIC = ("derivative", "closed_form", "matrix_gradient")
+
+
+def split_parts(grader, groups: int) -> list[frozenset]:
+    """Split the grader's parts into ``groups`` sets of about equal work, for pinned workers.
+
+    Parts of one chained computation (same model and context: the 2-2-1 network of 3.1, its
+    bonus run 3.3) stay together, so error carried forward sees all of them; a symbolic part
+    counts ten times a number (its preparation derives and proves a closed form).
+    """
+    order = [p.id for p in grader.grade_submission({}).parts]
+    catalogue = getattr(grader, "catalogue", None)
+    units: dict[str, list[str]] = {}
+    weight: dict[str, float] = {}
+    for part_id in order:
+        part = catalogue.part(part_id) if catalogue is not None else None
+        key = part_id
+        if part is not None and part.ask.model:
+            key = "model:" + part.ask.model + json.dumps(dict(part.context), sort_keys=True, default=str)
+        units.setdefault(key, []).append(part_id)
+        symbolic = part is not None and part.ask.kind in _SYMBOLIC
+        weight[key] = weight.get(key, 0.0) + (10.0 if symbolic else 1.0)
+    bins: list[list[str]] = [[] for _ in range(groups)]
+    loads = [0.0] * groups
+    for key in sorted(units, key=lambda k: (-weight[k], k)):
+        lightest = loads.index(min(loads))
+        bins[lightest] += units[key]
+        loads[lightest] += weight[key]
+    return [frozenset(b) for b in bins if b]
+
+
+def _grade_split(paths: list[Path], executors: Sequence[Executor], catalogue_dir, make_grader,
+                 size: int, progress) -> list[FileOutcome]:
+    """Grade with executor i owning part group i: each worker prepares only its own parts."""
+    grader, known = _worker_grader(catalogue_dir, make_grader)
+    groups = split_parts(grader, len(executors))
+    read: dict[str, object] = {}
+    futures = {}
+    for chunk in _chunks(paths, size):
+        items = []
+        for path in chunk:
+            read[str(path)] = submission = _read(path, known)
+            if not isinstance(submission, FileOutcome):
+                items.append((submission.student, submission.file, submission.answers))
+        for executor, group in zip(executors, groups):
+            subset = [(s, f, {k: v for k, v in a.items() if k in group}) for s, f, a in items]
+            futures[executor.submit(_grade_answers_chunk, subset, group, catalogue_dir,
+                                    make_grader)] = len(chunk)
+    unreadable = sum(isinstance(s, FileOutcome) for s in read.values())
+    if progress and unreadable:
+        progress(unreadable, len(paths))
+    graded: dict[str, tuple[list, str | None]] = {}
+    waiting = {name: len(groups) for name, s in read.items() if not isinstance(s, FileOutcome)}
+    for future in as_completed(futures):
+        finished = 0
+        for file, rows, error in future.result():
+            have, had_error = graded.get(file, ([], None))
+            graded[file] = (have + rows, had_error or error)
+            waiting[file] -= 1
+            finished += waiting[file] == 0
+        if progress and finished:
+            progress(finished, len(paths))
+    order = {part_id: i for i, part_id in enumerate(p.id for p in grader.grade_submission({}).parts)}
+    outcomes = []
+    for name, submission in read.items():
+        if isinstance(submission, FileOutcome):
+            outcomes.append(submission)
+            continue
+        rows, error = graded[name]
+        if error is not None:
+            rows = [r for r in rows if r.verdict == "error"][:1]
+        rows.sort(key=lambda r: order.get(r.id, len(order)))
+        outcomes.append(_outcome(submission, rows, error))
+    return outcomes
+
+
+def grade_batch(source: Path | str | Iterable[Path | str], *,
+                executor: Executor | Sequence[Executor] | None = None,
                 catalogue: Path | str | None = None, chunk_size: int | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 make_grader: Callable | None = None) -> BatchResult:
@@ -363,14 +466,17 @@ def grade_batch(source: Path | str | Iterable[Path | str], *, executor: Executor
         source: a folder of ``*.toml`` submission files (symbolic links and other non-regular
             files are skipped and reported, never opened), or an iterable of file paths.
         executor: any ``concurrent.futures.Executor`` (a ``ProcessPoolExecutor``, a Dask
-            ``client.get_executor()``); default None grades in this process.
+            ``client.get_executor()``): chunks of files go to whichever worker is free.  Or a
+            list of single-worker executors: the parts are split among them
+            (:func:`split_parts`), so each worker prepares only its share of the parts (what
+            ``symcheck grade --batch --jobs N`` does).  Default None grades in this process.
         catalogue: the catalogue folder (default None: the shipped catalogue).
         chunk_size: files per task (default: about a sixteenth of the class, 1 to 25).
         progress: called as ``progress(files_just_finished, total_files)`` after each chunk.
         make_grader: ``make_grader(catalogue)`` -> (grader, known part ids), a picklable
             module-level function; default None builds the real Grader.  For tests.
 
-    Files are graded in chunks; results come back in the order of the file names.
+    Results come back in the order of the file names, whichever way they were graded.
     """
     if isinstance(source, (str, os.PathLike)):
         paths, skipped = find_submissions(source)
@@ -384,7 +490,9 @@ def grade_batch(source: Path | str | Iterable[Path | str], *, executor: Executor
         # Build this process's grader first: forked workers inherit it (and the catalogue)
         # instead of each loading it again; spawned workers (Dask) build their own once.
         _worker_grader(catalogue_dir, make_grader)
-    if executor is None:
+    if isinstance(executor, (list, tuple)):
+        outcomes = _grade_split(paths, executor, catalogue_dir, make_grader, size, progress)
+    elif executor is None:
         for chunk in _chunks(names, size):
             outcomes += _grade_chunk(chunk, catalogue_dir, make_grader)
             if progress:

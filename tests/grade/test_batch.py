@@ -189,3 +189,23 @@ def test_atomic_write_interrupted_while_writing_leaves_no_file(tmp_path, monkeyp
     with pytest.raises(OSError):
         write_atomically(tmp_path / "grades.json", "{}" * 1000)
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("pool", [ThreadPoolExecutor, ProcessPoolExecutor])
+def test_parts_split_among_pinned_workers_give_the_same_rows(tmp_path, pool):
+    folder = make_class(tmp_path / "class", 25)
+    (folder / "bad.toml").write_text("[answers\n")
+    (folder / "types.toml").write_text(HOSTILE["types.toml"])
+    alone = grade_batch(folder, make_grader=make_standin)
+    executors = [pool(max_workers=1) for _ in range(3)]
+    seen = []
+    try:
+        split = grade_batch(folder, executor=executors, make_grader=make_standin, chunk_size=4,
+                            progress=lambda n, total: seen.append(n))
+    finally:
+        for executor in executors:
+            executor.shutdown()
+    assert split.rows == alone.rows
+    assert split.problems == alone.problems
+    assert split.summary() == alone.summary()
+    assert sum(seen) == 27

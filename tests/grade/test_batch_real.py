@@ -1,6 +1,6 @@
 """grade_batch with the real grader: in this process and on a Dask cluster of two processes.
 
-(Forked worker processes with the real grader: tests/cli/test_grade.py, --jobs 2.)
+(Forked worker processes with the real grader: tests/cli/test_cli_grade.py, --jobs 2.)
 
 The class is built so the expected grades are known by hand: abᵀ is the gradient of aᵀXb
 (Matrix Cookbook eq. 70), baᵀ its transpose, and tanh(2) = 0.96402758007... is a₄ of 3.1.
@@ -56,3 +56,21 @@ def test_a_dask_local_cluster_gives_the_same_rows(folder, alone):
         workers = client.run(os.getpid)
     assert on_dask.rows == alone.rows
     assert len(set(workers.values())) == 2
+
+
+def test_split_parts_keeps_each_chained_computation_together():
+    from symcheck.catalogue import load_catalogue
+    from symcheck.grade import Grader
+    from symcheck.grade._batch import split_parts
+
+    catalogue = load_catalogue()
+    grader = Grader(catalogue)
+    groups = split_parts(grader, 2)
+    every = [p.id for p in grader.grade_submission({}).parts]
+    assert sorted(i for g in groups for i in g) == sorted(every)  # a partition
+    for prefix in ("3.1.", "3.3."):                                # each network run in one group
+        run = {p.id for p in catalogue.parts if p.id.startswith(prefix) and p.ask.model == "net221"}
+        assert len(run) > 20
+        owners = {i for i, g in enumerate(groups) for part in g if part in run}
+        assert len(owners) == 1
+    assert min(len(g) for g in groups) > len(every) / 4            # roughly balanced
