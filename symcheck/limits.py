@@ -74,6 +74,7 @@ LIMITS: dict[str, Limit] = _table(
     ("csv_columns", 1_000, "columns in one CSV file"),
     ("csv_magnitude", 1e100, "absolute value of one CSV cell (squares and sums stay finite)"),
     ("model_size", 10_000, "a size (rows, columns, units) in a catalogue context or a model"),
+    ("context_value", 1_000_000, "absolute value of a number in a catalogue context (inputs, weights, rates)"),
     ("cv_folds", 100, "cross-validation folds that choose the ridge penalty in symcheck evaluate"),
 )
 

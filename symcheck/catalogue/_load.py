@@ -24,7 +24,7 @@ from symcheck.catalogue._model import (
     Section,
 )
 from symcheck._files import read_text_file
-from symcheck.errors import CatalogueError, ExpressionError, ShapeError, SymcheckError, UsageError
+from symcheck.errors import CatalogueError, UsageError
 from symcheck.limits import LIMITS
 from symcheck.tolerances import TOLERANCES
 
@@ -163,60 +163,95 @@ def _read_key(reader: _Reader) -> KeyClaim:
                     steps=_read_steps(key, "steps"), note=key.get("note", str))
 
 
-def _read_ask(reader: _Reader) -> Ask:
+_ASK_TYPES = {"function": str, "wrt": str, "order": int, "definitions": list, "solve": str,
+              "model": str, "quantity": str, "decimals": int, "conventions": dict}
+
+
+def _read_ask(reader: _Reader):
+    """Read ``ask`` and check it against its kind's fields; return ``(Ask, Kind)``."""
+    from symcheck.kinds import get_kind, kind_names, models_of
+
     ask = reader.sub("ask", required=True)
-    ask.check_keys({"kind", "function", "wrt", "order", "definitions", "solve", "model",
-                    "quantity", "decimals", "conventions"})
-    kind = ask.get("kind", str, required=True)
-    if kind not in ASK_KINDS:
-        raise ask.error("kind", f"{kind!r} is not a kind of question",
-                        f"use one of {', '.join(ASK_KINDS)}")
-    order = ask.get("order", int, default=1)
-    if order not in (1, 2):
-        raise ask.error("order", f"order {order} is not supported", "use 1 or 2")
-    definitions = ask.get("definitions", list, default=[])
+    ask.check_keys({"kind", *_ASK_TYPES})
+    name = ask.get("kind", str, required=True)
+    if name not in kind_names():
+        raise ask.error("kind", f"{_short(name)} is not a kind of question",
+                        f"use one of {', '.join(sorted(kind_names()))}")
+    values = {key: ask.get(key, kind) for key, kind in _ASK_TYPES.items()}
+    models = models_of(name)
+    if models and values["model"] is not None and values["model"] not in models:
+        raise ask.error("model", f"{_short(values['model'])} is not a model symcheck knows for a {name} "
+                        "question", f"use one of {', '.join(sorted(models))}")
+    kind = get_kind(name, values["model"])
+    fields = {f.name: f for f in kind.fields}
+    for key in ask.table:
+        if key != "kind" and key not in fields:
+            raise ask.error(key, f"is not a field of a {name} question",
+                            f"remove it; a {name} question reads "
+                            f"{', '.join(fields) or 'no other fields'}")
+    for field in kind.fields:
+        value = values[field.name]
+        if value is None:
+            if field.required:
+                raise ask.error(field.name, f"is missing, and a {name} question needs it",
+                                f"add {field.name} = ... (see problems/README.md)")
+        elif not field.allows(value):
+            raise ask.error(field.name, f"{field.name} = {_short(value)} is not allowed for a {name} "
+                            "question", f"use {field.describe_choices()}")
+    if models and values["quantity"] is not None:
+        known = models[values["model"]]
+        if values["quantity"] not in known:
+            import difflib
+
+            close = difflib.get_close_matches(values["quantity"], known, n=1)
+            raise ask.error("quantity", f"{_short(values['quantity'])} is not a quantity of the model "
+                            f"{values['model']}", (f"did you mean {close[0]!r}? " if close else "")
+                            + f"use one of {', '.join(known)}")
     pairs = []
-    for i, item in enumerate(definitions):
+    for i, item in enumerate(values["definitions"] or []):
         if not (isinstance(item, list) and len(item) == 2 and all(isinstance(s, str) for s in item)):
-            raise ask.error(f"definitions[{i}]", f"{item!r} is not a [name, expression] pair",
+            raise ask.error(f"definitions[{i}]", f"{_short(item)} is not a [name, expression] pair",
                             'write definitions = [["H", "sigmoid(X*W_h)"], ...]')
         pairs.append((item[0], item[1]))
-    result = Ask(kind=kind, function=ask.get("function", str), wrt=ask.get("wrt", str), order=order,
-                 definitions=tuple(pairs), solve=ask.get("solve", str), model=ask.get("model", str),
-                 quantity=ask.get("quantity", str), decimals=ask.get("decimals", int),
-                 conventions=ask.get("conventions", dict, default={}))
-    if kind in _SYMBOLIC_KINDS:
-        for field_name in ("function", "wrt"):
-            if getattr(result, field_name) is None:
-                raise ask.error(field_name, f"is missing, and a {kind} question needs it",
-                                f"add {field_name} = ... (see problems/README.md)")
-    if kind in _NUMERIC_KINDS and (result.model is None or result.quantity is None):
-        raise ask.error("model" if result.model is None else "quantity",
-                        f"is missing, and a {kind} question needs model and quantity",
-                        'add model = "net221" and quantity = "a3", for example')
-    if kind == "table_value" and result.decimals is None:
-        raise ask.error("decimals", "is missing, and a table value needs it", "add decimals = 2")
-    return result
+    result = Ask(kind=name, function=values["function"], wrt=values["wrt"],
+                 order=1 if values["order"] is None else values["order"], definitions=tuple(pairs),
+                 solve=values["solve"], model=values["model"], quantity=values["quantity"],
+                 decimals=values["decimals"], conventions=values["conventions"] or {})
+    return result, kind
 
 
-def _read_grading(reader: _Reader, kind: str) -> Grading:
+def _share(grading: _Reader, key: str, default: float) -> float:
+    value = grading.get(key, float, default=default)
+    if not 0.0 <= value <= 1.0:
+        raise grading.error(key, f"{key} = {value} is not a share", "use a number from 0 to 1")
+    return value
+
+
+def _read_grading(reader: _Reader, kind) -> Grading:
     grading = reader.sub("grading", required=True)
-    grading.check_keys({"rule", "tolerance", "points"})
+    grading.check_keys({"rule", "tolerance", "points", "min_significant_figures",
+                        "carried_forward_credit", "convention_credit"})
     rule = grading.get("rule", str, required=True)
     if rule not in GRADING_RULES:
-        raise grading.error("rule", f"{rule!r} is not a grading rule",
+        raise grading.error("rule", f"{_short(rule)} is not a grading rule",
                             f"use one of {', '.join(GRADING_RULES)}")
+    if rule not in kind.rules:
+        raise grading.error("rule", f"rule {rule!r} does not suit a question of kind {kind.name!r}",
+                            f"use rule = {' or '.join(repr(r) for r in kind.rules)} for a {kind.name} question")
     tolerance = grading.get("tolerance", str, default="symbolic" if rule == "symbolic" else "numeric_full")
     if tolerance not in TOLERANCES:
-        raise grading.error("tolerance", f"{tolerance!r} is not a known tolerance",
+        raise grading.error("tolerance", f"{_short(tolerance)} is not a known tolerance",
                             f"use one of {', '.join(sorted(TOLERANCES))} (symcheck/tolerances.py)")
     points = grading.get("points", float, required=True)
     if points < 0:
         raise grading.error("points", f"points = {points} is negative", "use 0 or more points")
-    if (kind in _MANUAL_KINDS) != (rule == "manual"):
-        raise grading.error("rule", f"rule {rule!r} does not suit a question of kind {kind!r}",
-                            "use rule = \"manual\" exactly for explanation and code questions")
-    return Grading(rule=rule, tolerance=tolerance, points=points)
+    figures = grading.get("min_significant_figures", int, default=4)
+    if not 1 <= figures <= 17:
+        raise grading.error("min_significant_figures", f"min_significant_figures = {_short(figures)} "
+                            "is out of range", "use an integer from 1 to 17")
+    return Grading(rule=rule, tolerance=tolerance, points=points, min_significant_figures=figures,
+                   carried_forward_credit=_share(grading, "carried_forward_credit", 1.0),
+                   convention_credit=_share(grading, "convention_credit", 0.0))
 
 
 def _read_part(source: str, raw: Mapping[str, Any], index: int, section: str,
@@ -225,61 +260,31 @@ def _read_part(source: str, raw: Mapping[str, Any], index: int, section: str,
     if "symbols" in defaults and "symbols" in raw:
         merged["symbols"] = {**defaults["symbols"], **raw["symbols"]}
     reader = _Reader(source, merged, f"parts[{index}]")
+    part_id = reader.get("id", str, required=True)
+    reader.path = f"parts[{index}] (id {_short(part_id)})"
     reader.check_keys({"id", "title", "statement", "symbols", "assumptions", "ask", "grading",
                        "key", "as_written", "context"})
-    part_id = reader.get("id", str, required=True)
-    reader.path = f"parts[{index}] (id {part_id})"
-    if not _ID.match(part_id):
-        raise reader.error("id", f"{part_id!r} is not a part id",
+    if not _ID.fullmatch(part_id):
+        raise reader.error("id", f"{_short(part_id)} is not a part id",
                            "ids are dotted, starting with the section number, e.g. 1.5.first")
-    if not re.match(rf"^{re.escape(section)}[a-z]?\.", part_id):
+    if not re.match(rf"{re.escape(section)}[a-z]?\.", part_id):
         raise reader.error("id", f"{part_id!r} does not belong to section {section}",
                            f"start the id with {section}.")
     assumptions = reader.get("assumptions", list, default=[])
     symbols = _read_symbols(reader)
     _read_assumptions(reader, assumptions, symbols)
-    ask = _read_ask(reader)
+    ask, kind = _read_ask(reader)
+    if ask.wrt is not None and ask.wrt not in symbols and ask.wrt not in dict(ask.definitions):
+        raise reader.error("ask.wrt", f"{_short(ask.wrt)} is not a symbol of this part",
+                           f"use one of {', '.join(symbols) or '(none: declare symbols)'}")
     part = Part(id=part_id, section=section, title=reader.get("title", str, required=True),
                 statement=reader.get("statement", str, required=True), ask=ask,
-                grading=_read_grading(reader, ask.kind), key=_read_key(reader),
+                grading=_read_grading(reader, kind), key=_read_key(reader),
                 symbols=symbols, assumptions=tuple(assumptions),
                 as_written=reader.get("as_written", dict, default={}),
                 context=reader.get("context", dict, default={}), source=source)
-    _check_expressions(part, reader)
+    kind.check(part, reader.error)
     return part
-
-
-def _check_expressions(part: Part, reader: _Reader) -> None:
-    """Parse the part's own formulas now, so a typo is found when the file loads.
-
-    The key's formulas are parsed too, but only for *language* errors (unknown names, syntax):
-    a shape error in the key is a finding about the key, reported by grading, not a broken file.
-    """
-    from symcheck.expr import parse
-
-    try:
-        namespace = part.namespace()
-        if part.ask.function is not None:
-            part.function_expr()
-    except SymcheckError as err:
-        raise reader.error("ask", err.what, "fix the formula (see problems/README.md for the "
-                           "expression language)") from None
-    if part.ask.wrt is not None and part.ask.wrt not in namespace:
-        raise reader.error("ask.wrt", f"{part.ask.wrt!r} is not a symbol of this part",
-                           f"use one of {', '.join(part.symbols)}")
-    texts = [("key.answer", part.key.answer)]
-    for i, step in enumerate(part.key.steps):
-        texts += [(f"key.steps[{i}].{k}", getattr(step, k)) for k in ("expr", "lhs", "rhs")]
-    for key, text in texts:
-        if text is None:
-            continue
-        try:
-            parse(text, namespace, where=f"{part.source}: {part.id}.{key}")
-        except ShapeError:
-            continue  # a finding about the key, not a broken file
-        except ExpressionError as err:
-            raise reader.error(key, err.what, "transcribe the key's formula in the expression "
-                               "language (see problems/README.md)") from None
 
 
 def load_file(path: Path | str, *, source: str | None = None) -> Section:
@@ -338,6 +343,9 @@ def _decode_toml(text: str, source: str) -> dict:
     except RecursionError:
         raise CatalogueError("the file nests too deeply to read", where=source,
                              fix="flatten the structure (see problems/README.md)") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise CatalogueError(f"a number is too long to read ({str(exc).split(':')[0]})", where=source,
+                             fix="write numbers with at most 15 digits") from None
 
 
 def _load_text(text: str, source: str) -> Section:
@@ -347,6 +355,9 @@ def _load_text(text: str, source: str) -> Section:
     head = top.sub("section", required=True)
     head.check_keys({"number", "title", "points", "note"})
     number = head.get("number", str, required=True)
+    if not re.fullmatch(r"[0-9]+", number):
+        raise head.error("number", f"{_short(number)} is not a section number",
+                         'write the number as text, e.g. number = "3"')
     defaults_reader = top.sub("defaults")
     defaults_reader.check_keys({"symbols", "assumptions", "ask", "grading", "key", "context",
                                 "statement", "title"})
@@ -358,8 +369,11 @@ def _load_text(text: str, source: str) -> Section:
         raise top.error("parts", "is empty", "add at least one [[parts]] table")
     parts = tuple(_read_part(source, raw if isinstance(raw, dict) else {"id": raw}, i, number, defaults)
                   for i, raw in enumerate(raw_parts))
+    points = head.get("points", float, required=True)
+    if points < 0:
+        raise head.error("points", f"points = {points} is negative", "use 0 or more points")
     return Section(number=number, title=head.get("title", str, required=True),
-                   points=head.get("points", float, required=True), source=source, parts=parts)
+                   points=points, source=source, parts=parts)
 
 
 @dataclass(frozen=True)
@@ -374,18 +388,32 @@ class Catalogue:
         return tuple(p for s in self.sections for p in s.parts)
 
     def part(self, part_id: str) -> Part:
-        """Return the part called ``part_id``; raise UsageError with close matches."""
+        """Return the part called ``part_id``; raise UsageError listing the ids it may mean.
+
+        >>> load_catalogue().part("1.5")
+        Traceback (most recent call last):
+        ...
+        symcheck.errors.UsageError: PART: '1.5' is not a part id, but it starts 2 parts: 1.5.first, 1.5.second; give one of them
+        """
         for p in self.parts:
             if p.id == part_id:
                 return p
+        ids = [p.id for p in self.parts]
+        starting = [i for i in ids if i.startswith(part_id + ".")]
+        if starting:
+            shown = ", ".join(starting[:12]) + (", ..." if len(starting) > 12 else "")
+            raise UsageError(f"{part_id!r} is not a part id, but it starts {len(starting)} parts: "
+                             f"{shown}", where="PART", fix="give one of them")
         import difflib
 
-        from symcheck.errors import UsageError
-
-        close = difflib.get_close_matches(part_id, [p.id for p in self.parts], n=3)
+        close = difflib.get_close_matches(part_id, ids, n=3)
         raise UsageError(f"there is no part {part_id!r}", where="PART",
                          fix=(f"did you mean {' or '.join(close)}? " if close else "")
                          + "run 'symcheck list' to see every id")
+
+    def problem(self, part_id: str):
+        """Return the parsed :class:`Problem` of the part called ``part_id`` (the same one each time)."""
+        return self.part(part_id).problem
 
     def select(self, patterns: Iterable[str] = ()) -> tuple[Part, ...]:
         """Return the parts whose id equals a pattern or starts with ``pattern.``; all if none."""

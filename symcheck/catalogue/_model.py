@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Mapping
 
 __all__ = ["Ask", "Grading", "KeyStep", "KeyClaim", "Part", "Section", "ASK_KINDS", "GRADING_RULES"]
 
-# What a part asks for.
-ASK_KINDS = {
-    "derivative": "a first or second derivative of a function of matrices",
-    "closed_form": "a closed form, such as the stationary point of an objective",
-    "matrix_gradient": "a matrix-form gradient of a loss",
-    "number": "a numeric value at full precision",
-    "table_value": "a table value, rounded to a number of decimals",
-    "explanation": "a written answer, graded by a person",
-    "code": "code in the course notebook, graded by a person",
-}
+class _KindNames(Mapping):
+    """The registered kinds of question, name -> description (read from symcheck.kinds)."""
+
+    def _names(self) -> dict:
+        from symcheck.kinds import kind_names
+
+        return kind_names()
+
+    def __getitem__(self, name):
+        return self._names()[name]
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __len__(self):
+        return len(self._names())
+
+
+# What a part asks for: one kind per module of symcheck.kinds.
+ASK_KINDS: Mapping[str, str] = _KindNames()
 
 # How an answer is graded.
 GRADING_RULES = {
@@ -49,11 +60,20 @@ class Ask:
 
 @dataclass(frozen=True)
 class Grading:
-    """How a part's answer is graded: the rule, the tolerance name and the points."""
+    """How a part's answer is graded: the rule, the tolerance name and the points.
+
+    ``min_significant_figures``: a number answer must show at least this many significant
+    figures; ``carried_forward_credit`` (0..1): the share of the points an answer right from the
+    student's own earlier (wrong) values earns; ``convention_credit`` (0..1): the share an answer
+    right only in another convention (layout, transpose) earns.
+    """
 
     rule: str
     tolerance: str
     points: float
+    min_significant_figures: int = 4
+    carried_forward_credit: float = 1.0
+    convention_credit: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -108,38 +128,34 @@ class Part:
     context: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
 
+    @cached_property
+    def problem(self):
+        """The part parsed on first use, once (a :class:`~symcheck.catalogue.Problem`)."""
+        from symcheck.catalogue._problem import Problem
+
+        return Problem(self)
+
     def namespace(self) -> dict:
         """Return SymPy symbols for this part: its symbols, their dimensions and its definitions.
 
         Definitions (``ask.definitions``) are parsed in order, so later ones may use earlier ones.
         """
-        from symcheck.expr import parse, symbols_from_shapes
-
-        namespace = symbols_from_shapes(self.symbols)
-        for name, text in self.ask.definitions:
-            namespace[name] = parse(text, namespace, where=f"{self.source}: {self.id}.ask.definitions.{name}")
-        return namespace
+        return dict(self.problem.namespace)
 
     def named_quantities(self) -> list[tuple[str, object]]:
         """Return the matrix definitions that name model quantities (H, Yhat, ...), in order.
 
         Definitions whose names start with ``dMSE`` transcribe the key and are left out.
         """
-        namespace = self.namespace()
-        return [(name, namespace[name]) for name, _ in self.ask.definitions
-                if getattr(namespace[name], "is_Matrix", False) and not name.startswith("dMSE")]
+        return list(self.problem.named_quantities)
 
     def function_expr(self):
         """Return the SymPy expression of ``ask.function`` (None for numeric parts)."""
-        from symcheck.expr import parse
-
-        if self.ask.function is None:
-            return None
-        return parse(self.ask.function, self.namespace(), where=f"{self.source}: {self.id}.ask.function")
+        return self.problem.function
 
     def wrt_symbol(self):
         """Return the SymPy symbol the part differentiates by (None if it has none)."""
-        return None if self.ask.wrt is None else self.namespace()[self.ask.wrt]
+        return self.problem.variable
 
 
 @dataclass(frozen=True)

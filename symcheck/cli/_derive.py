@@ -42,53 +42,56 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _derivation(args):
-    from symcheck.calculus import derive_part, derive_text
+def _problem(args):
+    """The catalogue part named by PART, loaded once (None with --expr)."""
     from symcheck.errors import UsageError
 
     if args.part and args.expr:
         raise UsageError("give either PART or --expr, not both", where="symcheck derive",
                          fix="e.g. 'symcheck derive 1.5.first' or 'symcheck derive --expr ...'")
-    if args.part:
-        from symcheck.catalogue import load_catalogue
+    if not args.part:
+        return None
+    from symcheck.catalogue import load_catalogue
 
-        part = load_catalogue(args.catalogue).part(args.part)
-        if part.ask.kind == "closed_form" and not args.order:
-            from symcheck.calculus import stationary_point
+    return load_catalogue(args.catalogue).problem(args.part)
 
-            return stationary_point(part.function_expr(), part.wrt_symbol(),
-                                    part.assumptions).as_derivation()
-        return derive_part(part, order=args.order)
+
+def _derivation(args, problem):
+    from symcheck.errors import UsageError
+
+    if problem is not None:
+        return problem.kind.derive(problem, order=args.order)
     if not args.expr or not args.wrt:
         raise UsageError("nothing to derive", where="symcheck derive",
                          fix="give a PART id, or --expr with --shape declarations and --wrt")
+    from symcheck.calculus import derive_text
+
     return derive_text(args.expr, args.shape, args.wrt, order=args.order or 1,
                        assumptions=args.assume)
 
 
-def _named(args, result) -> str | None:
+def _named(problem, result) -> str | None:
     """The result written with the part's named quantities (H, Yhat), when it has any."""
-    if not args.part:
+    if problem is None or not problem.named_quantities:
         return None
-    from symcheck.calculus import text
-    from symcheck.calculus._fold import fold_definitions
-    from symcheck.catalogue import load_catalogue
+    from symcheck.calculus import fold_definitions, text
 
-    named = load_catalogue(args.catalogue).part(args.part).named_quantities()
+    named = problem.named_quantities
     folded = fold_definitions(result.expr, named)
     return None if folded == result.expr else f"{text(folded)}   (with {', '.join(n for n, _ in named)})"
 
 
 def run(args) -> int:
     """Derive and print the result as text, LaTeX or JSON."""
-    result = _derivation(args)
+    problem = _problem(args)
+    result = _derivation(args, problem)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif args.latex:
         print(result.latex_document())
     else:
         text = result.text()
-        named = _named(args, result)
+        named = _named(problem, result)
         if named:
             head, _, rest = text.partition("\nconvention:")
             text = f"{head}\n  = {named}\nconvention:{rest}"

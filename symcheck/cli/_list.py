@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from symcheck.catalogue import ASK_KINDS, load_catalogue
+from symcheck.catalogue import load_catalogue
 
 HELP = "list every part of the homework: id, one-line statement, what is asked, points"
 EPILOG = """\
@@ -30,19 +30,9 @@ def register(subparsers) -> None:
 
 
 def describe_ask(part) -> str:
-    """Return what a part asks, in a few words (e.g. 'derivative, order 2, wrt X')."""
-    ask = part.ask
-    if ask.kind == "derivative":
-        return f"{'first' if ask.order == 1 else 'second'} derivative wrt {ask.wrt}"
-    if ask.kind == "matrix_gradient":
-        return f"matrix-form gradient wrt {ask.wrt}"
-    if ask.kind == "closed_form":
-        return f"closed form ({ask.solve or 'solution'}) for {ask.wrt}"
-    if ask.kind == "table_value":
-        return f"table value, {ask.decimals} decimals"
-    if ask.kind == "number":
-        return "number, full precision" if ask.model != "notebook" else "number (notebook figure)"
-    return ASK_KINDS[ask.kind].split(",")[0]
+    """Return what a part asks, in a few words (e.g. 'first derivative wrt X'), from its kind."""
+    problem = part.problem
+    return problem.kind.describe(problem)
 
 
 def run(args) -> int:

@@ -1,0 +1,99 @@
+"""The 2-2-1 network of section 3 as a reference model: its quantities, its context, its values.
+
+A part with ``model = "net221"`` names a node of the network's graph as its ``quantity`` and
+gives the network's inputs in ``context``: ``x1``, ``x2``, ``target``, ``learning_rate``
+(optional, default 0.1) and ``weights`` (``W13 W14 W23 W24 W35 W45``).  Every number must be
+finite and within ``LIMITS["context_value"]``.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Callable, Mapping
+
+from symcheck.limits import LIMITS
+
+__all__ = ["NET221", "network_quantities", "check_network_context", "network_values"]
+
+NET221 = "net221"
+_INPUTS = ("x1", "x2", "target")
+_WEIGHTS = ("W13", "W14", "W23", "W24", "W35", "W45")
+
+
+def network_quantities() -> tuple[str, ...]:
+    """Return the quantities a part may ask of the network: every node of its graph."""
+    from symcheck.models.net221_symbolic import NODES
+
+    return NODES
+
+
+def _number(value, key: str, error) -> None:
+    bound = LIMITS["context_value"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise error(key, f"must be a number, got {type(value).__name__} {value!r}",
+                    f"write {key.rsplit('.', 1)[-1]} as a number, e.g. 1.0")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise error(key, f"{value!r} is not a finite number", "write a finite number")
+    if abs(value) > bound.value:
+        shown = value if isinstance(value, float) or abs(value) < 10 ** 30 else f"an integer of {len(str(abs(value)))} digits"
+        raise error(key, f"{shown} is out of range", f"use a number of absolute value at most "
+                    f"{bound.value:g} ({bound.name} in symcheck/limits.py)")
+
+
+def check_network_context(context: Mapping, error: Callable[[str, str, str], Exception]) -> None:
+    """Check that ``context`` gives every input and weight of the network, each a sane number."""
+    if not context:
+        raise error("context", "is missing, and a net221 question needs the network's inputs",
+                    "add context = { x1 = 1.0, x2 = -1.0, target = 1.0, learning_rate = 0.1, "
+                    "weights = { W13 = 1, ... } }")
+    allowed = set(_INPUTS) | {"learning_rate", "weights"}
+    for key in context:
+        if key not in allowed:
+            raise error(f"context.{key}", "unknown key", f"allowed keys are {', '.join(sorted(allowed))}")
+    for key in _INPUTS:
+        if key not in context:
+            raise error(f"context.{key}", "is missing", f"add {key} = ... to the context")
+        _number(context[key], f"context.{key}", error)
+    if "learning_rate" in context:
+        _number(context["learning_rate"], "context.learning_rate", error)
+    weights = context.get("weights")
+    if not isinstance(weights, Mapping):
+        raise error("context.weights", "is missing" if weights is None else "must be a table",
+                    "add weights = { W13 = 1, W14 = -1, W23 = 2, W24 = -3, W35 = 2, W45 = -1 }")
+    for name in weights:
+        if name not in _WEIGHTS:
+            raise error(f"context.weights.{name}", "is not a weight of the network",
+                        f"use {', '.join(_WEIGHTS)}")
+    for name in _WEIGHTS:
+        if name not in weights:
+            raise error(f"context.weights.{name}", "is missing", f"give all six weights: {', '.join(_WEIGHTS)}")
+        _number(weights[name], f"context.weights.{name}", error)
+
+
+def _leaves(context: Mapping) -> tuple[tuple[str, str], ...]:
+    """The leaves of the network from a part's context, as exact decimal strings."""
+    leaves = {"x1": context["x1"], "x2": context["x2"], "target": context["target"],
+              "alpha": context.get("learning_rate", 0.1), **context["weights"]}
+    return tuple(sorted((name, repr(value)) for name, value in leaves.items()))
+
+
+def network_values(context: Mapping):
+    """Return ``(exact node values at 30 digits, Proof against the float64 NumPy model)``."""
+    return _network(_leaves(context))
+
+
+@lru_cache(maxsize=16)
+def _network(inputs: tuple[tuple[str, str], ...]):
+    from symcheck.models import Net221
+    from symcheck.models.net221_symbolic import evaluate_nodes
+    from symcheck.verify import prove_values
+
+    leaves = dict(inputs)
+    exact = evaluate_nodes(leaves, digits=30)
+    weights = {name: float(leaves[name]) for name in _WEIGHTS}
+    trace = Net221(**weights).iteration(float(leaves["x1"]), float(leaves["x2"]),
+                                        float(leaves["target"]), alpha=float(leaves["alpha"]))
+    pairs = [(name, float(trace[name]), float(exact[name])) for name in trace if name in exact]
+    proof = prove_values(pairs, method="float64 backprop vs 30-digit chain rule")
+    return exact, proof
