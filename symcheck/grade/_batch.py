@@ -4,7 +4,10 @@
 inter-process traffic); each worker process builds its own :class:`~symcheck.grade.Grader` once
 and keeps it in a module-level global, so every part is prepared once per process and identical
 answers are graded once per process.  Any ``concurrent.futures.Executor`` works: none (grade in
-this process), a ``ProcessPoolExecutor``, or a Dask cluster's ``client.get_executor()``.
+this process), a ``ProcessPoolExecutor``, or a Dask cluster's ``client.get_executor()``.  Given
+a list of single-worker executors, it splits the parts among them instead (:func:`split_parts`),
+so that each worker prepares only its share of the parts: preparing a symbolic part derives and
+proves its closed form, which is most of a small class's work.
 
 A file that cannot be read is reported with its file and line and the batch goes on; so is a
 bug in grading one file.  The result holds one row per student and part, the per-part summary a

@@ -155,3 +155,15 @@ def test_symlinks_are_not_followed_when_asked(tmp_path):
 def test_devices_and_folders_are_refused(path):
     with pytest.raises(SubmissionError, match="not a regular file"):
         read_submission(path)
+
+
+def test_a_folder_over_the_file_limit_is_refused(tmp_path):
+    from symcheck.grade._submission import find_submissions
+    from symcheck.limits import raised
+
+    for i in range(12):
+        (tmp_path / f"s{i}.toml").write_text("[answers]\n")
+    with raised(submission_files=10), pytest.raises(SubmissionError, match="more than 10 entries"):
+        find_submissions(tmp_path)
+    files, skipped = find_submissions(tmp_path)
+    assert [f.name for f in files] == sorted(f"s{i}.toml" for i in range(12)) and skipped == []
