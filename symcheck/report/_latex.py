@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from symcheck.report._document import Report
-from symcheck.report._tex import escape_text, safe_math, statement_latex
+from symcheck.report._tex import escape_text, is_prose, prose_latex, safe_math, statement_latex
 
 __all__ = ["Block", "latex_blocks", "latex_document"]
 
@@ -74,7 +74,7 @@ def latex_blocks(report: Report) -> list[Block]:
     for part in report.parts:
         if part.id.split(".")[0] != section:
             section = part.id.split(".")[0]
-            blocks.append(Block(rf"\section{{Section {escape_text(section)}}}"))
+            blocks.append(Block(rf"\section*{{Section {escape_text(section)}}}"))
         blocks += _part_blocks(part, latex)
     blocks += _findings_blocks(report)
     blocks += _evaluation_blocks(report)
@@ -124,7 +124,9 @@ def _part_blocks(part, latex) -> list[Block]:
 def _key_blocks(part, latex) -> list[Block]:
     blocks = [_paragraph(r"\textit{The key's claim.}")]
     written = safe_math(part.key_latex)
-    if written is not None:
+    if part.key_latex and is_prose(part.key_latex):
+        blocks += [_key_line(line) for line in part.key_latex.splitlines() if line.strip()]
+    elif written is not None:
         blocks.append(_formula(written))
     elif part.key_latex:
         blocks.append(_paragraph(r"{\small\ttfamily " + escape_text(part.key_latex) + "}"))
@@ -136,8 +138,18 @@ def _key_blocks(part, latex) -> list[Block]:
     return blocks
 
 
+def _key_line(line: str) -> Block:
+    """One line of a key that mixes sentences and formulas."""
+    if is_prose(line):
+        return _paragraph(prose_latex(line))
+    formula = safe_math(line.rstrip(",. "))
+    if formula is not None:
+        return _formula(formula)
+    return _paragraph(r"{\small\ttfamily " + escape_text(line) + "}")
+
+
 def _findings_blocks(report: Report) -> list[Block]:
-    blocks = [Block(r"\section{Findings}")]
+    blocks = [Block(r"\section*{Findings}")]
     findings = report.findings
     if not findings:
         return blocks + [_paragraph("No findings: every checked claim of the key agrees.")]
@@ -167,7 +179,7 @@ def _evaluation_blocks(report: Report) -> list[Block]:
     if evaluation is None:
         return []
     data = evaluation.to_dict()
-    blocks = [Block(r"\section{Section 4 on the shipped data}"),
+    blocks = [Block(r"\section*{Section 4 on the shipped data}"),
               _paragraph(escape_text(
                   "The key's RMSE figures (parts 4.rmse.*) come from the course "
                   "notebook's data set, which symcheck does not have: they are unverifiable. "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["escape_text", "safe_math", "statement_latex"]
+__all__ = ["escape_text", "is_prose", "prose_latex", "safe_math", "statement_latex"]
 
 _MATH_COMMANDS = frozenset("""
     alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
@@ -97,7 +97,7 @@ def escape_text(text: str) -> str:
     """
     out = []
     run = 0
-    for char in text:
+    for i, char in enumerate(text):
         if char in _TEXT_SYMBOLS:
             out.append(_TEXT_SYMBOLS[char])
         elif ord(char) < 128:
@@ -105,9 +105,10 @@ def escape_text(text: str) -> str:
         else:
             out.append(rf"\texttt{{U+{ord(char):04X}}}")
         run = 0 if char.isspace() else run + 1
-        if char in _BREAK_AFTER and run > 1:
+        decimal_point = char == "." and text[i + 1:i + 2].isdigit()
+        if char in _BREAK_AFTER and run > 1 and not decimal_point:
             out.append(r"\allowbreak{}")
-        elif run and run % 12 == 0:
+        elif run and run % 20 == 0:
             out.append(r"\allowbreak{}")
     return "".join(out)
 
@@ -136,4 +137,37 @@ def statement_latex(text: str) -> str:
             pieces.append(f"${math}$")
         last = match.end()
     pieces.append(escape_text(text[last:]))
+    return "".join(pieces)
+
+
+_TEXT_GROUP = re.compile(r"\\(?:text|textbf|textit|mathrm|operatorname)\{[^{}]*\}")
+_WORD_PAIR = re.compile(r"\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}\b")
+_BOLD = re.compile(r"\\textbf\{([^{}\\$]*)\}")
+
+
+def is_prose(tex: str) -> bool:
+    """Return whether ``tex`` is sentences (with maths inside) rather than one formula.
+
+    Words inside ``\\text{…}`` do not count: ``\\text{Node 4: } a_4 = 0.99`` is a formula.
+
+    >>> is_prose(r"The RMSE of the ridge regression is \\textbf{7.37}."), is_prose(r"\\text{Node 4: } a_4 = 1")
+    (True, False)
+    """
+    stripped = _TEXT_GROUP.sub(" ", tex)
+    stripped = re.sub(r"\\[A-Za-z]+", " ", stripped)
+    return _WORD_PAIR.search(stripped) is not None
+
+
+def prose_latex(text: str) -> str:
+    """Return sentences with ``$…$`` maths and ``\\textbf{…}`` as LaTeX (the rest escaped).
+
+    >>> prose_latex(r"The RMSE is \\textbf{7.37}.")
+    'The RMSE is \\\\textbf{7.37}.'
+    """
+    pieces, last = [], 0
+    for match in _BOLD.finditer(text):
+        pieces.append(statement_latex(text[last:match.start()]))
+        pieces.append(rf"\textbf{{{escape_text(match.group(1))}}}")
+        last = match.end()
+    pieces.append(statement_latex(text[last:]))
     return "".join(pieces)

@@ -1,0 +1,76 @@
+"""Benchmarks of the LaTeX printer and of `symcheck report --pdf` on the whole homework.
+
+Run with:  python -m pytest -m bench tests/bench/bench_report.py -s
+
+Targets (issue 12): `symcheck derive PART --latex` under 1 s for every catalogue part, first and
+second order; `symcheck report --pdf` on the whole homework under 60 s.  The assertions compare
+ratios measured in the same run, because these machines are noisy:
+
+- printing every derivation as a LaTeX document costs no more than deriving it (before the
+  printer read signs off coefficients, 3.4b.grad.b_h1 at order 2 took 2.6 s to derive and 54 s
+  to print);
+- the whole report (verify, derivations, LaTeX, HTML, evaluate, pdflatex) costs at most 1.5 times
+  `symcheck verify` alone on the same parts.
+
+The absolute figures are printed for the README.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+
+import pytest
+
+from symcheck.calculus import derive_part
+from symcheck.catalogue import load_catalogue
+from symcheck.cli import main
+from symcheck.report import find_engine
+
+pytestmark = pytest.mark.bench
+
+
+def _derivative_parts():
+    return [p for p in load_catalogue().parts if p.ask.function is not None
+            and p.ask.wrt is not None and p.ask.kind != "closed_form"]
+
+
+def _quiet_main(argv) -> tuple[int, float]:
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = main(argv)
+    return code, time.perf_counter() - start
+
+
+def test_latex_printing_costs_no_more_than_deriving():
+    derive_seconds = print_seconds = 0.0
+    slowest = (0.0, "")
+    for part in _derivative_parts():
+        for order in (1, 2):
+            start = time.perf_counter()
+            result = derive_part(part, order=order)
+            derived = time.perf_counter()
+            result.latex_document()
+            printed = time.perf_counter()
+            derive_seconds += derived - start
+            print_seconds += printed - derived
+            code, wall = _quiet_main(["derive", part.id, "--order", str(order), "--latex"])
+            assert code == 0
+            slowest = max(slowest, (wall, f"{part.id} order {order}"))
+    print(f"\nLaTeX: deriving {derive_seconds:.2f} s, printing {print_seconds:.2f} s in total; "
+          f"slowest `symcheck derive PART --latex` in process: {slowest[0]:.2f} s "
+          f"({slowest[1]}; target < 1 s)")
+    assert print_seconds <= derive_seconds
+
+
+def test_report_pdf_costs_at_most_one_and_a_half_verifies(tmp_path):
+    if find_engine() is None:
+        pytest.skip("no LaTeX engine (.ci/run installs texlive-latex-base)")
+    code, report_seconds = _quiet_main(["report", "--out", str(tmp_path), "--pdf", "--quiet"])
+    assert code == 0 and (tmp_path / "report.pdf").exists()
+    code, verify_seconds = _quiet_main(["verify", "--quiet"])
+    ratio = report_seconds / verify_seconds
+    print(f"\nsymcheck report --pdf (whole homework): {report_seconds:.1f} s; symcheck verify: "
+          f"{verify_seconds:.1f} s; ratio {ratio:.2f} (target ≤ 1.5; report under 60 s)")
+    assert ratio <= 1.5
