@@ -418,19 +418,24 @@ def _cf_params():
 def test_carried_forward_names_the_root_errors(grader, case):
     answers, expected = _carried_forward_expectation(case)
     results = {r.id: r for r in grader.grade_submission(answers).parts}
+    catalogue = load_catalogue()
     problems = []
     for pid, want in expected.items():
         r = results[pid]
+        credit = catalogue.part(pid).grading.carried_forward_credit
         if want == "correct":
-            if r.verdict != "correct":
+            if r.verdict != "correct" or r.score != pytest.approx(r.max_score):
                 problems.append(f"{pid} = {answers[pid]}: expected correct, got {_describe(r)}")
         elif want == "root":
-            if r.verdict == "correct" or "CARRIED_FORWARD" in r.codes or r.carried_forward_from:
+            if (r.verdict == "correct" or "CARRIED_FORWARD" in r.codes or r.carried_forward_from
+                    or r.score != 0):
                 problems.append(f"{pid} = {answers[pid]}: expected a root error, got {_describe(r)} "
-                                f"from={list(r.carried_forward_from)}")
+                                f"from={list(r.carried_forward_from)} score={r.score}")
         elif "CARRIED_FORWARD" not in r.codes or set(r.carried_forward_from) != set(want):
             problems.append(f"{pid} = {answers[pid]}: expected CARRIED_FORWARD from {sorted(want)}, "
                             f"got {_describe(r)} from={list(r.carried_forward_from)}")
+        elif r.score != pytest.approx(credit * r.max_score):   # the catalogue's carried-forward credit
+            problems.append(f"{pid}: carried forward scores {r.score}, expected {credit} x {r.max_score}")
     assert not problems, "\n".join(problems)
 
 
