@@ -465,3 +465,21 @@ def test_derivation_chain(grader, case):
             assert result.verdict != "correct" and case["code"] in result.codes, _describe(result)
         else:
             assert result.verdict == "correct", _describe(result)
+
+
+def _line_follows(previous, line):
+    """True when a numeric chain line equals the line before (tolerance, or the rounding rule)."""
+    a, d = _evaluate(previous), _literal(line)
+    if d is not None:
+        return _number_correct(d, a)
+    return _within(_evaluate(line), a)
+
+
+@pytest.mark.parametrize("case", [c for c in SUBMISSIONS["chain"] if c["part"] in QUANTITY],
+                         ids=lambda c: c["part"])
+def test_corpus_numeric_chains_break_where_they_say(case):
+    """The first numeric line that does not follow is bad_line (our own evaluator, no symcheck)."""
+    lines = case["lines"]
+    follows = [_line_follows(lines[i - 1], lines[i]) for i in range(1, len(lines))]
+    first_bad = next((i + 2 for i, ok in enumerate(follows) if not ok), None)
+    assert first_bad == case.get("bad_line"), (lines, follows)

@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pytest
 
-from test_corpus import PARTS, _entry   # noqa: E402  (same folder; pytest puts it on sys.path)
+from test_corpus import PARTS, SUBMISSIONS, _entry   # noqa: E402  (same folder; pytest puts it on sys.path)
 
 SIZES = dict(m=3, n=4, p=3, N=6, k=2, n1=5, n2=7)   # all unequal where a part mixes them
 RNG = np.random.default_rng(20261201)
@@ -412,3 +412,20 @@ def test_corpus_answer_is_what_its_label_says(pid, answer, code):
         elif code == "FACTOR":
             c = np.sum(v * truth) / np.sum(truth * truth)
             assert not np.isclose(c, 1) and _equal(v, c * truth), (pid, answer, c)
+
+
+@pytest.mark.parametrize("case", [c for c in SUBMISSIONS["chain"] if c["part"] in PART_SPECS],
+                         ids=lambda c: c["part"])
+def test_corpus_symbolic_chains_break_where_they_say(case):
+    """The first line that differs from the line before is bad_line (plain lines; LaTeX lines skipped)."""
+    pid = case["part"]
+    env, d, _, _, truth, _ = _setup(pid)
+    names = {dim for shape in PART_SPECS[pid][0].values() for dim in shape if isinstance(dim, str)}
+    values = [_value(line, {**env, **d}, {k: SIZES[k] for k in names}) for line in case["lines"]]
+    first_bad = None
+    for i in range(1, len(values)):
+        (s0, v0), (s1, v1) = values[i - 1], values[i]
+        if s0 == "ok" and s1 == "ok" and not _equal(v1, v0 if not isinstance(v0, _Eye) else v0.scale * np.eye(truth.shape[0])):
+            first_bad = i + 1
+            break
+    assert first_bad == case.get("bad_line"), (pid, [s for s, _ in values])
