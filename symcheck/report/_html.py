@@ -20,7 +20,7 @@ body { font-family: Georgia, 'DejaVu Serif', serif; max-width: 60rem; margin: 2r
        padding: 0 1rem; line-height: 1.45; color: #222; }
 h1, h2, h3 { font-family: 'DejaVu Sans', Arial, sans-serif; }
 h3 { margin-top: 2rem; border-top: 1px solid #ddd; padding-top: .8rem; }
-.formula { overflow-x: auto; padding: .2rem 0 .2rem 1rem; }
+.formula { overflow-x: auto; overflow-y: hidden; padding: .2rem 0 .2rem 1rem; }
 .why { color: #555; font-size: .9em; margin: 0 0 .4rem 2rem; }
 .tex { font-family: 'DejaVu Sans Mono', monospace; font-size: .85em; white-space: pre-wrap;
        overflow-wrap: anywhere; background: #f6f6f6; padding: .3rem .5rem; }
