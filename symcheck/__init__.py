@@ -9,6 +9,13 @@ The public API is re-exported here; the code lives in the subpackages:
 - ``symcheck.catalogue`` the homework as data (``problems/``)
 - ``symcheck.expr``      the safe expression language for untrusted text
 - ``symcheck.testing``   hypothesis strategies and gradient checks for your own tests
+- ``symcheck.kinds``     the kinds of question: what each means, how it is checked and graded
+
+Each subpackage is imported on first use:
+
+>>> import symcheck
+>>> symcheck.verify.check_gradient.__name__, symcheck.grade.check_part.__name__
+('check_gradient', 'check_part')
 """
 
 from symcheck.errors import SymcheckError
@@ -20,14 +27,25 @@ _LAZY = {"parse": "symcheck.expr", "sigmoid": "symcheck.expr", "symbols_from_sha
          "grade_answer": "symcheck.grade", "grade_submission": "symcheck.grade"}
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
+# The subpackages, also on first use: ``import symcheck; symcheck.verify.check_gradient``.
+_SUBPACKAGES = ("calculus", "catalogue", "expr", "grade", "kinds", "models", "report", "testing",
+                "verify")
 
+
+def __getattr__(name):
+    import importlib
+
+    if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"symcheck.{name}")  # the import sets the attribute
     raise AttributeError(f"module 'symcheck' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBPACKAGES))
 
 __version__ = "0.1.0"
 

@@ -39,7 +39,7 @@ from sympy.matrices.expressions import (
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from symcheck.expr._symbols import as_sympy
+from symcheck.expr import as_sympy
 from symcheck.calculus._transpose import mat_add, mat_mul, push_transposes, transpose
 
 __all__ = ["simplify_matrix", "simplify_scalar", "expand", "expand_terms"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
 
-from symcheck.expr._symbols import as_sympy
+from symcheck.expr import as_sympy
 
 __all__ = ["Vec", "CommutationMatrix", "vec", "kronecker"]
 

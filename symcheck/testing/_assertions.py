@@ -16,8 +16,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from symcheck.errors import ShapeError, UsageError
-from symcheck.verify import check_gradient, check_hessian, check_jacobian
-from symcheck.verify._oracles import as_point, check_method
+from symcheck.verify import as_point, check_gradient, check_hessian, check_jacobian, check_method
 
 __all__ = ["assert_gradient", "assert_jacobian", "assert_hessian"]
 

@@ -15,10 +15,8 @@ from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from symcheck.errors import ShapeError, UsageError
 from symcheck.testing._settings import default_examples
-from symcheck.verify._instances import Instance, instances
-from symcheck.verify._oracles import check_method
-from symcheck.verify._prove import check_instance, run_examples
-from symcheck.verify._symbolic import expected_shape, is_scalar
+from symcheck.verify import (Instance, check_instance, check_method, expected_shape, instances, is_scalar,
+                             run_examples)
 
 __all__ = ["check_derivative"]
 
