@@ -16,3 +16,8 @@ from symcheck.grade._gradescope import gradescope_results, write_gradescope_resu
 
 __all__ += ["BatchResult", "BatchRow", "Submission", "SubmissionIssue", "grade_batch",
             "gradescope_results", "read_submission", "write_atomically", "write_gradescope_results"]
+
+# The answer language (symcheck/grade/_language.py).
+from symcheck.grade._language import Answer, parse_answer, parse_definitions  # noqa: E402
+
+__all__ += ["Answer", "parse_answer", "parse_definitions"]

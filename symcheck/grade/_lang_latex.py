@@ -1,7 +1,7 @@
 r"""The LaTeX answer grammar, as students write it: ``2\mathbf{X}\mathbf{b}\mathbf{a}^\top``.
 
-Like the plain grammar this is a lark LALR(1) grammar with a contextual lexer, built once at
-import; lark only builds trees by the grammar and never evaluates its input.  Before lark runs,
+Like the plain grammar this is a lark LALR(1) grammar with a contextual lexer, built once on
+first use; lark only builds trees by the grammar and never evaluates its input.  Before lark runs,
 every command in the text is checked against the commands the language knows, so ``\input``,
 ``\def`` or ``\csname`` get a clear refusal naming the command.
 
@@ -20,6 +20,7 @@ juxt(prod(('/',), num('2'), word('N')), lfactor(word('X'), sup(top())))
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lark import Lark, Token, Transformer
@@ -279,8 +280,13 @@ def _font_text(item) -> str:
     return GREEK.get(text, text)
 
 
-_PARSER = Lark(GRAMMAR, parser="lalr", lexer="contextual", transformer=_Build(),
-               postlex=_NormBars(), maybe_placeholders=True, cache=False)
+@functools.cache
+def _parser() -> Lark:
+    """Build the LALR tables once, on first use, so importing stays cheap."""
+    return Lark(GRAMMAR, parser="lalr", lexer="contextual", transformer=_Build(),
+                postlex=_NormBars(), maybe_placeholders=True, cache=False)
+
+
 _COMMAND = re.compile(r"\\([A-Za-z]+|.?)")
 
 
@@ -304,7 +310,7 @@ def parse_latex(text: str) -> Node:
     """Parse LaTeX answer text into a raw :class:`Node` tree (names not yet resolved)."""
     _check_commands(text)
     try:
-        return _PARSER.parse(text)
+        return _parser().parse(text)
     except UnexpectedInput as exc:
         raise syntax_failure(exc, text, hint="check braces and brackets; write \\mathbf{X}^\\top for "
                              "a transpose and \\frac{a}{b} for a fraction") from None

@@ -2,7 +2,7 @@
 
 lark is a parsing library: it turns text into a tree by a grammar and never evaluates or executes
 anything (no ``eval``, ``exec`` or code generation from the input).  The grammar is LALR(1) with a
-contextual lexer; the parser object is built once at import.  Repetitions are flat (``a+b+c`` is
+contextual lexer; the parser object is built once, on first use.  Repetitions are flat (``a+b+c`` is
 one node with three terms), and the callbacks below run on each reduction, so no step recurses
 over the input and an over-deep answer is refused while it is read (``Node`` checks the limits).
 
@@ -15,6 +15,8 @@ prod(('*',), implicit(num('2'), post('.T', name('X'))), name('y'))
 """
 
 from __future__ import annotations
+
+import functools
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -171,8 +173,11 @@ class _Build(Transformer):
         return Node("args", tuple(items), None, *_span(items))
 
 
-_PARSER = Lark(GRAMMAR, parser="lalr", lexer="contextual", transformer=_Build(),
-               maybe_placeholders=True, cache=False)
+@functools.cache
+def _parser() -> Lark:
+    """Build the LALR tables once, on first use (about 0.1 s), so importing stays cheap."""
+    return Lark(GRAMMAR, parser="lalr", lexer="contextual", transformer=_Build(),
+                maybe_placeholders=True, cache=False)
 
 
 
@@ -194,7 +199,7 @@ def syntax_failure(exc: UnexpectedInput, text: str, *, hint: str) -> LangFail:
 def parse_plain(text: str) -> Node:
     """Parse plain answer text into a raw :class:`Node` tree (names not yet resolved)."""
     try:
-        return _PARSER.parse(text)
+        return _parser().parse(text)
     except UnexpectedInput as exc:
         raise syntax_failure(exc, text, hint="products need * between names (2X is fine), "
                              "and every bracket must close") from None

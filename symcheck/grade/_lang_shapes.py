@@ -744,6 +744,8 @@ def infer(tree: Node, text: str, scope: Scope, printer: Callable[[Node], str], *
     typed = walker.infer(tree)
     if not walker.unifier.settle():
         raise LangFail("SHAPE", "the sizes in this answer contradict each other", tree.start)
+    if not walker.unknowns:
+        return typed            # every shape is already made of Dim objects
     for node, var in walker.unknowns:
         if not isinstance(_resolve(var), Dim):
             what = "I" if node.op == "eye" else "ones"

@@ -90,8 +90,12 @@ class Node:
     def __init__(self, op: str, args: tuple = (), value=None, start: int = 0, end: int = 0):
         self.op, self.args, self.value = op, args, value
         self.start, self.end = start, end
-        self.depth = 1 + max((a.depth for a in args), default=0)
-        self.size = 1 + sum(a.size for a in args)
+        depth, size = 0, 1
+        for arg in args:
+            size += arg.size
+            if arg.depth > depth:
+                depth = arg.depth
+        self.depth, self.size = depth + 1, size
         self.shape = None
         if self.depth > _MAX_DEPTH:
             raise LangFail("TOO_LARGE", f"the answer nests more than {_MAX_DEPTH} levels deep "

@@ -151,6 +151,15 @@ class Answer:
     def __repr__(self) -> str:
         return f"Answer({self.plain()!r}, shape={tuple(str(d) for d in self.shape)})"
 
+    def __getstate__(self):
+        # The compiled closure is rebuilt on first use; everything else is plain data.
+        return {name: getattr(self, name) for name in self.__slots__ if name != "_fn"}
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._fn = None
+
     def evaluate(self, values: Mapping[str, np.ndarray], sizes: Mapping[str, int]) -> np.ndarray:
         """Return the answer's value on a batch: ``(K, rows, cols)`` for a matrix, ``(K,)`` for a scalar.
 
@@ -218,7 +227,7 @@ def _symbols_key(symbols: Mapping[str, Sequence]) -> tuple:
 @functools.lru_cache(maxsize=4096)
 def _parse_cached(text: str, symbols_key: tuple, definitions_key: tuple, syntax: str,
                   where: str) -> Answer:
-    scope = Scope(dict(symbols_key), dict(definitions_key))
+    scope = _scope(symbols_key, definitions_key)
     try:
         tree, used = _read_tree(text, syntax)
         typed = infer(tree, text, scope, _plain_text, extra=_extra_ops(used))
@@ -233,6 +242,11 @@ def _parse_cached(text: str, symbols_key: tuple, definitions_key: tuple, syntax:
         except LangFail:
             raise _refuse(fail, text, where) from None
     return Answer(text, used, typed)
+
+
+@functools.lru_cache(maxsize=256)
+def _scope(symbols_key: tuple, definitions_key: tuple) -> Scope:
+    return Scope(dict(symbols_key), dict(definitions_key))
 
 
 def _plain_parsed(text: str) -> bool:

@@ -266,3 +266,13 @@ def test_answers_are_cached_and_immutable_in_use():
     out = first.evaluate(values, SIZES)
     out[...] = 0
     assert np.abs(first.evaluate(values, SIZES)).sum() > 0
+
+
+def test_answers_pickle_for_worker_processes():
+    import pickle
+    answer = parse_answer(r"\frac{2}{N} H^\top (\hat{Y} - Y)", SYMBOLS)
+    values = _draw()
+    want = answer.evaluate(values, SIZES)
+    again = pickle.loads(pickle.dumps(answer))
+    np.testing.assert_array_equal(again.evaluate(values, SIZES), want)
+    assert again.shape == answer.shape and again.names == answer.names
