@@ -115,9 +115,10 @@ class EvaluationReport:
     def early_stopping(self) -> str:
         """Say how the MLPs were stopped, in one line."""
         epochs = ", ".join(str(e) for e in self.mlp_settings["best_epochs"])
-        return (f"MLPs: trained on {self.n_train - self.n_mlp_validation} of the training rows; a "
-                f"seeded {self.n_mlp_validation} held out for early stopping (the weights of the "
-                f"epoch with the lowest validation MSE are kept: epochs {epochs})")
+        return (f"the MLPs train on {self.n_train - self.n_mlp_validation} of the {self.n_train} "
+                f"training rows; a seeded {self.n_mlp_validation} are held out for early stopping "
+                f"(the weights of the epoch with the lowest validation MSE are kept: epochs "
+                f"{epochs})")
 
     def to_dict(self) -> dict:
         """Return the JSON-ready summary (``rmse`` block, row counts, settings, the verdict)."""
@@ -207,8 +208,8 @@ class EvaluationReport:
             "",
             f"MLPs: sigmoid hidden layers, linear output, MSE loss, mini-batch gradient descent "
             f"(α = {s['alpha']}, batch {s['batch_size']}, {s['epochs']} epochs), "
-            f"standardised target.",
-            self.early_stopping,
+            f"standardised target;",
+            f"{self.early_stopping}.",
             "",
             self.summary(),
         ]

@@ -161,7 +161,7 @@ def _evaluation(report: Report) -> list[str]:
            "same comparison on the diabetes data of Efron et al. (2004) shipped with symcheck: "
            f"{evaluation.n_train} training rows, {evaluation.n_test} test rows, seed "
            f"{evaluation.seed}. {escape(evaluation.lambda_choice)}. "
-           f"{escape(evaluation.early_stopping)}.</p>",
+           f"{escape('T' + evaluation.early_stopping[1:])}.</p>",
            "<table><tr><th>model</th><th>test RMSE</th></tr>"]
     for name, value in evaluation.test_rmse_by_model().items():
         out.append(f'<tr><td>{escape(name)}</td><td class="num">{value:.6f}</td></tr>')

@@ -186,7 +186,7 @@ def _evaluation_blocks(report: Report) -> list[Block]:
                   "symcheck evaluate runs the same comparison on the diabetes data of Efron et "
                   f"al. (2004) shipped with symcheck: {evaluation.n_train} training rows, "
                   f"{evaluation.n_test} test rows, seed {evaluation.seed}. "
-                  + evaluation.lambda_choice + ". " + evaluation.early_stopping + ".")),
+                  + evaluation.lambda_choice + ". " + "T" + evaluation.early_stopping[1:] + ".")),
               Block(r"\begin{center}\begin{tabular}{lr}\toprule model & test RMSE \\ \midrule")]
     for name, value in evaluation.test_rmse_by_model().items():
         blocks.append(Block(rf"{escape_text(name)} & {value:.6f} \\"))

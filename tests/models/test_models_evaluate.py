@@ -191,7 +191,7 @@ def test_mlp_keeps_the_weights_of_its_best_validation_epoch():
     predicted = y_scale.inverse(net.forward(scale(X[split.test])))[:, 0]
     assert report.rmse_mlp == pytest.approx(np.sqrt(np.mean((predicted - y[split.test]) ** 2)),
                                             rel=1e-12)
-    assert f"{report.n_mlp_validation} held out for early stopping" in report.format()
+    assert f"{report.n_mlp_validation} are held out for early stopping" in report.format()
 
 
 def test_the_summary_names_the_winner_from_the_figures():
