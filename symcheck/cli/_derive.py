@@ -13,6 +13,9 @@ examples:
   symcheck derive --expr "M.T*M*x" --shape M=m,m --shape x=m,1 --wrt x --assume "M symmetric"
   symcheck derive --expr "log(det(X))" --shape X=3,3 --wrt X --order 2 --json
 
+the expression language (every operator and function, with an example each):
+  problems/LANGUAGE.md
+
 conventions: a gradient has the shape of the variable; a Jacobian is in numerator layout
 (rows = vec of the output, columns = vec of the variable, column-major vec); a second
 derivative of a scalar is the vec-Hessian, with the linear map dX -> H[dX].
