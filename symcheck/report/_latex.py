@@ -8,7 +8,9 @@ set of blocks to set in their fallback form (a formula scaled to the line width)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from symcheck.report._document import Report
 from symcheck.report._tex import escape_text, is_prose, prose_latex, safe_math, statement_latex
@@ -58,8 +60,11 @@ def _paragraph(text: str) -> Block:
     return Block(text.replace("\n", " ") + r"\par")
 
 
-def latex_blocks(report: Report) -> list[Block]:
-    """Return the document body as blocks (without preamble and ending)."""
+def latex_blocks(report: Report, *, base=None) -> list[Block]:
+    """Return the document body as blocks (without preamble and ending).
+
+    ``base`` is the folder the document is compiled in; figure paths are made relative to it.
+    """
     from symcheck.calculus import latex
 
     counts = ", ".join(f"{n} {verdict}" for verdict, n in sorted(report.counts().items()))
@@ -77,7 +82,7 @@ def latex_blocks(report: Report) -> list[Block]:
             blocks.append(Block(rf"\section*{{Section {escape_text(section)}}}"))
         blocks += _part_blocks(part, latex)
     blocks += _findings_blocks(report)
-    blocks += _evaluation_blocks(report)
+    blocks += _evaluation_blocks(report, base)
     return blocks
 
 
@@ -174,7 +179,7 @@ def _findings_blocks(report: Report) -> list[Block]:
     return blocks
 
 
-def _evaluation_blocks(report: Report) -> list[Block]:
+def _evaluation_blocks(report: Report, base) -> list[Block]:
     evaluation = report.evaluation
     if evaluation is None:
         return []
@@ -195,16 +200,30 @@ def _evaluation_blocks(report: Report) -> list[Block]:
                              + escape_text(data["summary"])))
     blocks += [_paragraph(escape_text(note)) for note in report.section4_notes]
     for caption, path in report.figures.items():
+        graphics = _graphics_path(path, base)
+        if graphics is None:
+            blocks.append(_paragraph(escape_text(f"(figure not included: its path {path} has "
+                                                 "characters LaTeX cannot read)")))
+            continue
         blocks.append(Block(r"\begin{figure}[htbp]\centering"
-                            rf"\includegraphics[width=0.8\linewidth]{{{_graphics_path(path)}}}"
+                            rf"\includegraphics[width=0.8\linewidth]{{{graphics}}}"
                             rf"\caption{{{escape_text(caption)}}}\end{{figure}}"))
     return blocks
 
 
-def _graphics_path(path: str) -> str:
-    from pathlib import Path
+_PLAIN_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
 
-    return Path(path).as_posix()
+
+def _graphics_path(path: str, base) -> str | None:
+    """The figure's path, relative to the document's folder when it can be, if LaTeX reads it."""
+    figure = Path(path).resolve()
+    if base is not None:
+        try:
+            figure = figure.relative_to(Path(base).resolve())
+        except ValueError:
+            pass
+    text = figure.as_posix()
+    return text if _PLAIN_PATH.match(text) else None
 
 
 def latex_document(blocks: list[Block], fallback: frozenset[int] = frozenset()) -> str:

@@ -40,7 +40,7 @@ def write_report(report: Report, directory, *, pdf: bool = False,
                         fix="choose a writable directory for --out") from None
     html = out / "report.html"
     html.write_text(html_document(report), encoding="utf-8")
-    blocks = latex_blocks(report)
+    blocks = latex_blocks(report, base=out)
     tex = out / "report.tex"
     tex.write_text(latex_document(blocks), encoding="utf-8")
     if not pdf:
