@@ -62,9 +62,9 @@ def gradient_terms(linear, d_variable) -> list:
     raise _nonlinear(linear)
 
 
-def _nonlinear(expr) -> DerivationError:
-    return DerivationError(f"the differential `{expr}` is not a linear form in the differential",
-                           where="derive", fix="this is a bug in symcheck: please report it")
+def _nonlinear(expr) -> RuntimeError:
+    # The differential of any supported function is linear in dX: reaching here is a bug (exit 1).
+    return RuntimeError(f"the differential `{expr}` is not a linear form in the differential")
 
 
 def _adjoint(matrix, cotangent, d_variable) -> list:

@@ -81,8 +81,7 @@ def _kronecker_terms(linear, d_variable) -> list:
     (m, n), (p, q) = left.shape, right.shape
     shuffle = KroneckerProduct(Identity(n), _commutation_of(q, m), Identity(p))
     if left.has(d_variable) and right.has(d_variable):
-        raise DerivationError(f"{linear} is not linear in {d_variable}", where="derive",
-                              fix="this is a bug in symcheck: please report it")
+        raise RuntimeError(f"{linear} is not linear in {d_variable}")  # a bug in symcheck (exit 1)
     if right.has(d_variable):
         spread = kron(vec(left), Identity(p * q))
         inner = right

@@ -68,9 +68,30 @@ def _derivation(args, problem):
         raise UsageError("nothing to derive", where="symcheck derive",
                          fix="give a PART id, or --expr with --shape declarations and --wrt")
     from symcheck.calculus import derive_text
+    from symcheck.errors import SymcheckError
 
-    return derive_text(args.expr, args.shape, args.wrt, order=args.order or 1,
-                       assumptions=args.assume)
+    try:
+        return derive_text(args.expr, args.shape, args.wrt, order=args.order or 1,
+                           assumptions=args.assume)
+    except SymcheckError as err:
+        raise _in_options(err) from None
+
+
+# The arguments of derive_text, as the options of this command.
+_OPTIONS = {"text": "--expr", "shapes": "--shape", "wrt": "--wrt", "assumptions": "--assume"}
+
+
+def _in_options(err):
+    """Return ``err`` with its place named as a command-line option (``wrt`` -> ``--wrt``)."""
+    import re
+
+    match = re.match(r"(text|shapes|wrt|assumptions)(\[\d+\])?(?=$| )", err.where or "")
+    if match is None:
+        return err
+    where = _OPTIONS[match.group(1)] + err.where[match.end():]
+    renamed = type(err)(err.what, where=where, fix=err.fix)
+    renamed.__dict__.update({k: v for k, v in err.__dict__.items() if k not in ("what", "where", "fix")})
+    return renamed
 
 
 def _named(problem, result) -> str | None:

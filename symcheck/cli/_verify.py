@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 
 HELP = "derive each part, prove it numerically and compare it with the key"
 DESCRIPTION = """\
@@ -119,7 +118,10 @@ def run(args) -> int:
     else:
         print(render_table(reports))
     failed = failed_proofs(reports)
-    for r in failed:
-        print(f"symcheck: error: the derived closed form of {r.id} failed its proof: "
-              f"{r.proof.failure}", file=sys.stderr)
-    return 7 if failed else 0
+    if failed:
+        from symcheck.errors import ProofError
+
+        raise ProofError("; ".join(f"the derived closed form of {r.id} failed its proof: "
+                                   f"{r.proof.failure}" for r in failed), where="symcheck verify",
+                         fix="this is a bug in symcheck: please report it with the command you ran")
+    return 0
