@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from symcheck.errors import SubmissionError, SymcheckError
+from symcheck.limits import limit
 
 __all__ = ["gradescope_results", "write_gradescope_results", "VISIBILITIES", "find_submission_file"]
 
@@ -107,9 +108,13 @@ def find_submission_file(path: Path | str) -> Path:
                               fix="submit one .toml file with an [answers] table") from None
     if not stat.S_ISDIR(mode):
         return path
-    candidates = []
-    for root, folders, files in os.walk(path):
+    candidates, seen, cap = [], 0, limit("submission_files")
+    for root, folders, files in os.walk(path):  # never follows links to folders
         folders[:] = [f for f in folders if not f.startswith(".") and f != "__MACOSX"]
+        seen += len(files) + len(folders)
+        if seen > cap.value:
+            raise SubmissionError(f"the submission holds more than {cap.value} files",
+                                  where=path.name or str(path), fix="submit one .toml file")
         for name in files:
             full = Path(root, name)
             if name.endswith(".toml") and not name.startswith(".") and \
