@@ -55,11 +55,29 @@ _FUNCTIONS = {"exp": _exp, "log": mpmath.log, "sqrt": mpmath.sqrt, "tanh": _tanh
 
 
 def exact_value(tree: Node, digits: int = 30):
-    """Return the mpmath value of a constant scalar tree, computed with guard digits."""
-    with mpmath.workdps(digits + 10):
-        value = _value(tree)
+    """Return the mpmath value of a constant scalar tree, computed with guard digits.
+
+    Raises AnswerError when the value is not a finite real number or needs sizes or matrices.
+    """
+    try:
+        with mpmath.workdps(digits + 10):
+            value = _value(tree)
+    except ZeroDivisionError:
+        raise AnswerError("the answer divides by zero", code="UNSUPPORTED", where="answer",
+                          fix="check the denominators") from None
+    except _NotExact as exc:
+        raise AnswerError(f"{exc} cannot be evaluated as an exact number", code="UNSUPPORTED",
+                          where="answer", fix="write a number or an expression of numbers") from None
+    if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value):
+        raise AnswerError(f"the answer's value {mpmath.nstr(value, 8)} is not a finite real number",
+                          code="UNSUPPORTED", where="answer", fix="check logarithms and roots of "
+                          "negative numbers and divisions by zero")
     with mpmath.workdps(digits):
         return +value
+
+
+class _NotExact(Exception):
+    """A part of the tree (a size, a matrix) that has no exact scalar value."""
 
 
 def _value(node: Node):
@@ -96,4 +114,5 @@ def _node_value(node: Node):
         return _FUNCTIONS[node.value](_value(node.args[0]))
     if op in ("scal", "T"):
         return _value(node.args[0])
-    raise ValueError(f"{op} has no exact scalar value")
+    raise _NotExact({"size": f"the size {node.value}", "idx": f"the index {node.value}"}.get(
+        op, "a matrix expression"))

@@ -77,13 +77,17 @@ factor: primary post*
         | FUNC -> func
         | font
         | hat
-        | FRAC LBRACE expr RBRACE LBRACE expr RBRACE -> frac
+        | FRAC farg farg2 -> frac
         | SQRT LBRACE expr RBRACE -> sqrt
         | LPAR expr RPAR -> group
         | LPAR expr ("," expr)+ RPAR -> tuple
         | LSQB expr RSQB -> group
         | LBRACE expr RBRACE -> group
         | LNORM expr RNORM -> norm
+?farg: LBRACE expr RBRACE -> braced
+     | FCHAR -> letter_or_digit
+?farg2: LBRACE expr RBRACE -> braced
+      | FCHAR -> letter_or_digit
 font: FONT LBRACE fitem+ RBRACE
     | FONT GREEK
     | FONT SCHAR
@@ -95,6 +99,7 @@ NUMBER: /(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/
 DIGITS: /\d+/
 WORD: /[A-Za-z]+/
 SCHAR: /[A-Za-z]/
+FCHAR: /[A-Za-z0-9]/
 UNAME: /[\u03bb\u03b2\u03b1\u03c3\u03b8\u03b7\u03bc\u03c0]/
 GREEK: /\\(""" + _alternatives(_GREEK_NAMES) + r""")(?![A-Za-z])/
 FONT: /\\(""" + _alternatives(_FONTS) + r""")(?![A-Za-z])/
@@ -254,7 +259,11 @@ class _Build(Transformer):
         return _node("word", (), "".join(_font_text(i) for i in inner) + "hat", items)
 
     def frac(self, items):
-        return _node("prod", (items[2], items[5]), ("/",), items)
+        return _node("prod", (items[1], items[2]), ("/",), items)
+
+    def letter_or_digit(self, items):      # \frac12: TeX takes one character per argument
+        text = str(items[0])
+        return _node("num" if text.isdigit() else "word", (), text, items)
 
     def sqrt(self, items):
         return _node("call", (items[2],), "sqrt", items)

@@ -192,9 +192,13 @@ class Answer:
         '0.2689414213'
         """
         from symcheck.grade._lang_exact import exact_value
-        if self.names or self.shape:
-            raise UsageError(f"{self.plain()} is not a number", where="Answer.exact",
-                             fix="exact() evaluates answers without symbols, e.g. tanh(2)")
+        if self.shape:
+            raise AnswerError(f"{self.plain()} is a {'×'.join(map(str, self.shape))} matrix, not a "
+                              "number", code="SHAPE", where="answer", fix="write a number")
+        if self.names:
+            raise AnswerError(f"{self.plain()} uses {', '.join(sorted(self.names))}; a number is "
+                              "asked", code="UNSUPPORTED", where="answer",
+                              fix="write a number or an expression of numbers, e.g. tanh(2)")
         return exact_value(self.tree, digits)
 
     def to_sympy(self, namespace: Mapping[str, object]):

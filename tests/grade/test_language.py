@@ -136,6 +136,9 @@ FORMS = [
     (r"\lVert X \rVert^2", lambda d: np.sum(d["X"] ** 2)),
     (r"\frac{1}{1+e^{-1}}", lambda d: 1 / (1 + np.exp(-1.0))), (r"\tanh(2)", lambda d: np.tanh(2.0)),
     (r"X^\top y \cdot 2", lambda d: 2 * d["X"].T @ d["y"]),
+    (r"\frac12 \mathbf{X}^\top \mathbf{y}", lambda d: 0.5 * d["X"].T @ d["y"]),
+    (r"\dfrac{1}{N} \mathbf{1}^\top Y", lambda d: d["Y"].sum(axis=0, keepdims=True) / SIZES["N"]),
+    ("X^T X", _xtx), ("2 X^T y", lambda d: 2 * d["X"].T @ d["y"]),      # plain juxtaposition reads as LaTeX
 ]
 
 
@@ -234,6 +237,16 @@ def test_exact_values_have_30_digits(text, digits, oracle):
         assert abs(value - oracle()) <= abs(oracle()) * mpmath.mpf(10) ** (1 - digits)
 
 
+@pytest.mark.parametrize("text, code", [
+    ("sqrt(-1)", "UNSUPPORTED"), ("log(0)", "UNSUPPORTED"), ("0^-1", "UNSUPPORTED"),
+    ("Identity(2)", "SHAPE"), ("tr(Identity(3))", "UNSUPPORTED"),
+])
+def test_exact_refuses_what_is_not_a_finite_real_number(text, code):
+    with pytest.raises(AnswerError) as info:
+        parse_answer(text, {}).exact()
+    assert info.value.code == code
+
+
 def test_exact_refuses_runaway_values():
     with pytest.raises(AnswerError) as info:
         parse_answer("exp(exp(exp(1000)))", {}).exact()
@@ -276,3 +289,38 @@ def test_answers_pickle_for_worker_processes():
     again = pickle.loads(pickle.dumps(answer))
     np.testing.assert_array_equal(again.evaluate(values, SIZES), want)
     assert again.shape == answer.shape and again.names == answer.names
+
+
+# Texts the previous expression language (symcheck.expr.parse) reads, from tests/expr and the catalogue.
+OLD_LANGUAGE = [
+    "a.T*X.T*X*b", "a^T*X^T*X*b", "X*(a*b.T + b*a.T)", "tr(M*M.T)", "inv(M)*a", "M**-1*a", "M.I*a",
+    "M**2 - 3*M", "det(M)", "hadamard(a, b)", "kron(a, b.T)", "diag(a)*b", "exp(X)", "sigmoid(X)",
+    "log(a.T*b + 10)", "norm(X)**2", "lambda*a.T*a + λ", "sum(X[i, j]*a[j]*c[i], (i, 1, n), (j, 1, m))",
+    "Trace(M) + Determinant(M)", "HadamardProduct(a, b)", "HadamardPower(a, 2)", "KroneckerProduct(a, b)",
+    "Transpose(X)*c", "Inverse(M)", "DiagMatrix(a)", "OneMatrix(n, m) + X", "ZeroMatrix(n, m) + X",
+    "Identity(m)*a", "abs(X) + Abs(X)", "ln(a.T*a) + sqrt(a.T*a) + tanh(a.T*a)", "e**2 + pi",
+    "(1.0 - (-0.42615))**2", "-1.12158829557*-1", "(e**4 - 1)/(e**4 + 1)", "0.1 + 0.2", "2*X", "X@a",
+    "(X.T*X)**2", "a/2",
+]
+
+
+def test_the_previous_language_is_read_with_the_same_values():
+    symbols = {"X": ("n", "m"), "a": ("m", 1), "b": ("m", 1), "c": ("n", 1), "M": ("m", "m"), "lambda": ()}
+    ns = symbols_from_shapes(symbols)
+    sizes = {"m": 3, "n": 2}
+    rng = np.random.default_rng(7)
+    values = {"X": rng.normal(size=(1, 2, 3)), "a": rng.normal(size=(1, 3, 1)), "b": rng.normal(size=(1, 3, 1)),
+              "c": rng.normal(size=(1, 2, 1)), "M": rng.normal(size=(1, 3, 3)) + 3 * np.eye(3),
+              "lambda": np.array([0.7])}
+    from symcheck.expr import parse as old_parse
+    for text in OLD_LANGUAGE:
+        old = old_parse(text, ns)
+        concrete = old.subs({ns["m"]: 3, ns["n"]: 2, ns["lambda"]: sp.Rational(7, 10)})
+        for name in ("X", "a", "b", "c", "M"):
+            concrete = concrete.subs(ns[name].subs({ns["m"]: 3, ns["n"]: 2}), sp.Matrix(values[name][0]))
+        concrete = concrete.doit()
+        if isinstance(concrete, sp.MatrixExpr):
+            concrete = concrete.as_explicit()
+        want = np.array(sp.N(concrete), dtype=float)
+        got = parse_answer(text, symbols, syntax="plain").evaluate(values, sizes)[0]
+        np.testing.assert_allclose(got.reshape(want.shape), want, rtol=1e-10, err_msg=text)
