@@ -76,6 +76,7 @@ LIMITS: dict[str, Limit] = _table(
     ("model_size", 10_000, "a size (rows, columns, units) in a catalogue context or a model"),
     ("context_value", 1_000_000, "absolute value of a number in a catalogue context (inputs, weights, rates)"),
     ("cv_folds", 100, "cross-validation folds that choose the ridge penalty in symcheck evaluate"),
+    ("oracle_batch_points", 4_096, "points one batched call of a numeric oracle evaluates (memory)"),
 )
 
 

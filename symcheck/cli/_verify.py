@@ -60,8 +60,41 @@ def _clip(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _proof_cell(proof, width: int) -> str:
+    """The proof column: the oracle, cut if need be, then always its error and its count."""
+    if proof is None:
+        return "—"
+    tail = f" {proof.max_rel_error:.0e} ×{proof.examples}"
+    method = " ".join(proof.method.split(",")[0].split())
+    room = width - len(tail)
+    if len(method) > room:
+        method = method[: max(room - 1, 0)] + "…"
+    return method + tail
+
+
+# How the summary counts each verdict: (singular, plural).
+_COUNTED = {"agrees": ("agrees", "agree"), "differs": ("differs", "differ"),
+            "warning": ("warning", "warnings"), "unverifiable": ("unverifiable", "unverifiable")}
+
+
+def _summary(reports) -> str:
+    """The last line: ``93 parts: 33 agree, 37 differ, 12 warnings, 11 unverifiable``."""
+    verdicts = list(_COUNTED) + sorted({r.verdict for r in reports} - set(_COUNTED))
+    counts = [(v, sum(r.verdict == v for r in reports)) for v in verdicts]
+    words = [f"{n} {_COUNTED.get(v, (v, v))[n != 1]}" for v, n in counts if n]
+    noun = "part" if len(reports) == 1 else "parts"
+    return f"{len(reports)} {noun}: " + ", ".join(words)
+
+
+def _reason_text(reason) -> str:
+    """A reason as text: a string, or the message of a {code, message} reason."""
+    if isinstance(reason, dict):
+        return str(reason.get("message", reason))
+    return str(getattr(reason, "message", reason))
+
+
 def render_table(reports, *, width: int | None = None) -> str:
-    """Return the verify table: one row per part, the reasons indented below it."""
+    """Return the verify table: one row per part, the reasons indented below it, a summary."""
     width = width or max(shutil.get_terminal_size((160, 24)).columns, 120)
     id_w = max(len(r.id) for r in reports)
     proof_w, verdict_w = 34, 14
@@ -70,20 +103,16 @@ def render_table(reports, *, width: int | None = None) -> str:
     lines = [f"{'part':<{id_w}}  {'derived':<{derived_w}}  {'proof':<{proof_w}}  "
              f"{'key':<{key_w}}  verdict", "-" * min(width, id_w + derived_w + proof_w + key_w + 22)]
     for r in reports:
-        proof = "—" if r.proof is None else (
-            f"{r.proof.method.split(',')[0]} {r.proof.max_rel_error:.0e} ×{r.proof.examples}")
         lines.append(f"{r.id:<{id_w}}  {_clip(r.derived, derived_w):<{derived_w}}  "
-                     f"{_clip(proof, proof_w):<{proof_w}}  {_clip(r.key, key_w):<{key_w}}  "
-                     f"{_MARK[r.verdict]}")
+                     f"{_proof_cell(r.proof, proof_w):<{proof_w}}  {_clip(r.key, key_w):<{key_w}}  "
+                     f"{_MARK.get(r.verdict, r.verdict)}")
         indent = " " * (id_w + 2)
         for reason in r.reasons:
-            lines.append(f"{indent}· {reason}")
+            lines.append(f"{indent}· {_reason_text(reason)}")
         if r.verdict in ("differs", "warning") and r.truth:
             lines.append(f"{indent}· truth: {r.truth}")
-    counts = {v: sum(r.verdict == v for r in reports) for v in _MARK}
     lines.append("")
-    noun = "part" if len(reports) == 1 else "parts"
-    lines.append(f"{len(reports)} {noun}: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    lines.append(_summary(reports))
     return "\n".join(lines)
 
 

@@ -17,9 +17,17 @@ from symcheck.testing import _settings
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    # ArgumentTypeError's message is shown as it is; any other error would make argparse name
+    # this function ("invalid _positive_int value").
+    from argparse import ArgumentTypeError
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
     if value < 1:
-        raise ValueError(f"--symcheck-examples={text} is not a positive integer")
+        raise ArgumentTypeError(f"{text!r} is not a positive whole number of examples; "
+                                "write e.g. --symcheck-examples=200")
     return value
 
 

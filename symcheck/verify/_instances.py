@@ -1,11 +1,21 @@
 """Hypothesis strategies for matrices and for whole instances of a matrix expression.
 
+:func:`matrices` draws every entry through hypothesis, so a failure in your own test shrinks
+entry by entry.  :func:`instances` is what the proofs run on, thousands of times a command:
+hypothesis draws what it is good at (the sizes, a seed, an edge case such as exact zeros,
+and the shrinking of a failure to small sizes) and NumPy draws the values from the seed, 0.04 ms
+for arrays that cost milliseconds entry by entry.  Everything a draw needs (symbols, shapes,
+structure) is prepared once, when the strategy is built.
+
 Values are well scaled: entries lie in [-bound, bound] and magnitudes below 1e-3·bound are
 snapped to 0, so derivatives stay in a range where relative errors mean something.
 Structured matrices are built so the property holds by construction, never by filtering:
 symmetric = (A + Aᵀ)/2; well-conditioned = A + diag(Σ_j |A_ij| + 1), strictly diagonally
 dominant with margin 1 (so ‖M⁻¹‖_∞ ≤ 1); spd = the same shift of a symmetric matrix
-(Gershgorin: every eigenvalue ≥ 1).
+(Gershgorin: every eigenvalue ≥ 1); orthogonal = the Q of a QR factorisation with the signs of
+R's diagonal made positive (Haar-distributed); symmetric and orthogonal = a Householder
+reflection I − 2vvᵀ/vᵀv.  Assumption texts follow the one grammar of
+:func:`symcheck.expr.parse_assumptions`.
 
 >>> from hypothesis import given
 >>> @given(matrices((3, 3), spd=True))
@@ -16,7 +26,7 @@ dominant with margin 1 (so ‖M⁻¹‖_∞ ≤ 1); spd = the same shift of a sy
 
 from __future__ import annotations
 
-import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -26,17 +36,20 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sympy.matrices.expressions import MatrixSymbol
 
-from symcheck.expr._symbols import as_sympy
 from symcheck.errors import UsageError
+from symcheck.expr import as_sympy, facts_by_name, parse_assumptions
 
-__all__ = ["Instance", "shapes", "matrices", "instances", "parse_assumptions"]
+__all__ = ["Instance", "shapes", "matrices", "instances", "instance_groups", "groups_of"]
 
 MAX_SIDE = 6
 BOUND = 2.0
 _SNAP = 1e-3
 
-MATRIX_PROPERTIES = ("symmetric", "spd", "invertible", "well_conditioned")
-SCALAR_PROPERTIES = ("> 0", ">= 0", "< 0")
+# Edge cases for the first instance of each group, as hypothesis's own array draws would find
+# them: every entry 0 (first, so the first draw and every shrink go there), about half the
+# entries 0, or none.  The other instances of a group are dense.
+_EDGES = ("zero", "dense", "dense", "sparse")
+_SEEDS = st.integers(0, 2**32 - 1)
 
 
 def shapes(*, min_side: int = 1, max_side: int = MAX_SIDE):
@@ -128,34 +141,6 @@ class Instance:
         return f"Instance(sizes: {sizes or '-'}; values: {values})"
 
 
-_ASSUMPTION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|>|<|\s)\s*(.*?)\s*$")
-
-
-def parse_assumptions(assumptions: Iterable[str]) -> dict[str, set[str]]:
-    """Return ``{name: {property, ...}}`` for texts like ``"M symmetric"`` or ``"lambda > 0"``.
-
-    >>> parse_assumptions(["M symmetric", "lambda > 0"])
-    {'M': {'symmetric'}, 'lambda': {'> 0'}}
-    """
-    if isinstance(assumptions, str):
-        raise UsageError(f"assumptions={assumptions!r} is a single string", where="assumptions",
-                         fix=f"pass a tuple of strings: assumptions=({assumptions!r},)")
-    table: dict[str, set[str]] = {}
-    for text in assumptions:
-        match = _ASSUMPTION.match(text) if isinstance(text, str) else None
-        prop = None
-        if match:
-            name, op, rest = match.groups()
-            prop = f"{op} {rest}" if op in (">", ">=", "<") else rest.replace("-", "_").replace(" ", "_")
-            prop = {"positive_definite": "spd", "symmetric_positive_definite": "spd"}.get(prop, prop)
-        if prop not in MATRIX_PROPERTIES + SCALAR_PROPERTIES:
-            raise UsageError(f"assumption {text!r} is not understood", where="assumptions",
-                             fix="write 'NAME PROPERTY' with PROPERTY one of "
-                             f"{', '.join(MATRIX_PROPERTIES)}, or 'NAME > 0', 'NAME >= 0', 'NAME < 0'")
-        table.setdefault(name, set()).add(prop)
-    return table
-
-
 def _symbols_of(exprs) -> tuple[list[MatrixSymbol], list[sp.Symbol], list[sp.Symbol]]:
     """Return (matrix symbols, scalar symbols, dimension symbols) of expressions, sorted by name."""
     matrix_symbols: set[MatrixSymbol] = set()
@@ -173,28 +158,110 @@ def _symbols_of(exprs) -> tuple[list[MatrixSymbol], list[sp.Symbol], list[sp.Sym
     return sorted(matrix_symbols, key=by_name), sorted(scalars, key=by_name), sorted(dims, key=by_name)
 
 
-def _scalar_strategy(props: set[str], bound: float):
-    low = _SNAP * bound * 50   # a positive scalar such as λ stays at least 0.1 for bound 2
-    if "> 0" in props:
-        return st.floats(low, bound)
-    if ">= 0" in props:
-        return _elements(bound).map(abs)
-    if "< 0" in props:
-        return st.floats(-bound, -low)
-    return _elements(bound)
+def _side(side, dims: list[sp.Symbol]):
+    """Return a function of the drawn sizes giving one side of a matrix (compiled once)."""
+    side = as_sympy(side)
+    if side.is_Integer:
+        value = int(side)
+        return lambda sizes: value
+    if side in dims:
+        return lambda sizes: sizes[side]
+    used = sorted(side.free_symbols, key=str)
+    compute = sp.lambdify(used, side, modules=[])
+    return lambda sizes: int(compute(*(sizes[d] for d in used)))
 
 
-def _matrix_flags(symbol: MatrixSymbol, props: set[str]) -> dict[str, bool]:
-    bad = props & set(SCALAR_PROPERTIES)
-    if bad:
-        raise UsageError(f"assumption '{symbol} {sorted(bad)[0]}' is about a scalar, but {symbol} is "
-                         "a matrix", where="assumptions", fix=f"use one of {', '.join(MATRIX_PROPERTIES)}")
-    if props and sp.simplify(symbol.rows - symbol.cols) != 0:
+def _structure(symbol: MatrixSymbol, props: frozenset[str]) -> str:
+    """Return how the matrix is built: plain, symmetric, dominant, spd, orthogonal, reflection, eye."""
+    if props and sp.simplify(symbol.rows - symbol.cols) != 0:   # the grammar checked; sizes may be exprs
         raise UsageError(f"{symbol} is {symbol.rows}×{symbol.cols}, so it cannot be "
                          f"{' and '.join(sorted(props))}", where="assumptions",
                          fix="declare it with a square shape, e.g. (n, n)")
-    return {"symmetric": "symmetric" in props, "spd": "spd" in props,
-            "well_conditioned": bool(props & {"invertible", "well_conditioned"})}
+    if "orthogonal" in props:
+        return "eye" if "spd" in props else "reflection" if "symmetric" in props else "orthogonal"
+    if "spd" in props or ("symmetric" in props and "invertible" in props):
+        return "spd"
+    if "symmetric" in props:
+        return "symmetric"
+    if props & {"invertible", "well_conditioned"}:
+        return "dominant"
+    return "plain"
+
+
+def _uniform(rng: np.random.Generator, shape, bound: float, edge: str) -> np.ndarray:
+    if edge == "zero":
+        return np.zeros(shape)
+    a = np.asarray(rng.uniform(-bound, bound, shape), dtype=np.float64)
+    a[np.abs(a) < _SNAP * bound] = 0.0
+    if edge == "sparse":
+        a[rng.random(shape) < 0.5] = 0.0
+    return a
+
+
+def _matrix_value(rng, shape: tuple[int, int], structure: str, bound: float, edge: str) -> np.ndarray:
+    """Draw one matrix of ``shape`` with the ``structure`` of :func:`_structure`."""
+    n = shape[0]
+    if structure == "eye":                      # the only orthogonal spd matrix
+        return np.eye(n)
+    if structure == "orthogonal":
+        q, r = np.linalg.qr(rng.normal(size=(n, n)))
+        return q * np.where(np.diag(r) < 0, -1.0, 1.0)
+    if structure == "reflection":
+        v = rng.normal(size=(n, 1))
+        return np.eye(n) - 2.0 * (v @ v.T) / float((v * v).sum())
+    a = _uniform(rng, shape, bound, edge)
+    if structure in ("symmetric", "spd"):
+        a = (a + a.T) / 2
+    if structure in ("spd", "dominant"):
+        a = _diagonally_dominant(a)
+    return a
+
+
+def _scalar_value(rng, props: frozenset[str], bound: float, edge: str) -> float:
+    low = _SNAP * bound * 50   # a positive scalar such as λ stays at least 0.1 for bound 2
+    if "> 0" in props:
+        return float(rng.uniform(low, bound))
+    if "< 0" in props:
+        return float(rng.uniform(-bound, -low))
+    value = float(_uniform(rng, (), bound, edge))
+    return abs(value) if ">= 0" in props else value
+
+
+def _facts(assumptions, matrix_symbols, scalars) -> dict[str, frozenset[str]]:
+    """Read the assumption texts with the one grammar, against the expression's symbols."""
+    if isinstance(assumptions, str):
+        raise UsageError(f"assumptions={assumptions!r} is a single string", where="assumptions",
+                         fix=f"pass a tuple of strings: assumptions=({assumptions!r},)")
+    shapes = {str(m): tuple(m.shape) for m in matrix_symbols} | {str(s): () for s in scalars}
+    return facts_by_name(parse_assumptions(list(assumptions), shapes, owner="the expression"))
+
+
+def _prepare(expr, assumptions, max_side: int, bound: float):
+    """Return ``(dimension symbols, draw_values(sizes, rng, edge) -> Instance)``."""
+    exprs = list(expr) if isinstance(expr, (list, tuple)) else [expr]
+    for e in exprs:
+        if not isinstance(e, sp.Basic):
+            raise UsageError(f"expr={e!r} is not a SymPy expression", where="instances",
+                             fix="pass a SymPy expression, e.g. symcheck.parse(text, namespace)")
+    if not (isinstance(max_side, int) and max_side >= 1):
+        raise UsageError(f"max_side={max_side!r} is not a positive integer", where="instances",
+                         fix="use e.g. max_side=6")
+    matrix_symbols, scalars, dims = _symbols_of(exprs)
+    props = _facts(assumptions, matrix_symbols, scalars)
+    none: frozenset[str] = frozenset()
+    matrix_plans = [(m, _side(m.rows, dims), _side(m.cols, dims), _structure(m, props.get(str(m), none)))
+                    for m in matrix_symbols]
+    scalar_plans = [(s, props.get(str(s), none)) for s in scalars]
+
+    def draw_values(sizes, rng: np.random.Generator, edge: str) -> Instance:
+        values: dict[sp.Basic, object] = {}
+        for m, rows, cols, structure in matrix_plans:
+            values[m] = _matrix_value(rng, (rows(sizes), cols(sizes)), structure, bound, edge)
+        for s, scalar_props in scalar_plans:
+            values[s] = _scalar_value(rng, scalar_props, bound, edge)
+        return Instance(sizes, values)
+
+    return dims, draw_values
 
 
 def instances(expr, *, assumptions: Iterable[str] = (), max_side: int = MAX_SIDE,
@@ -205,7 +272,7 @@ def instances(expr, *, assumptions: Iterable[str] = (), max_side: int = MAX_SIDE
     and values for shared symbols).  Each dimension symbol (see ``symcheck.expr.dimension``)
     gets a size in [1, max_side]; each MatrixSymbol a matrix of its size; each scalar a float.
     ``assumptions`` are texts such as ``"M symmetric"``, ``"X invertible"``, ``"S spd"``,
-    ``"lambda > 0"``.
+    ``"Q orthogonal"``, ``"lambda > 0"`` (the grammar of :func:`symcheck.expr.parse_assumptions`).
 
     >>> from hypothesis import find
     >>> from symcheck.expr import symbols_from_shapes
@@ -215,30 +282,55 @@ def instances(expr, *, assumptions: Iterable[str] = (), max_side: int = MAX_SIDE
     >>> inst["X"].shape, inst["lam"] > 0
     ((2, 2), True)
     """
-    exprs = list(expr) if isinstance(expr, (list, tuple)) else [expr]
-    for e in exprs:
-        if not isinstance(e, sp.Basic):
-            raise UsageError(f"expr={e!r} is not a SymPy expression", where="instances",
-                             fix="pass a SymPy expression, e.g. symcheck.parse(text, namespace)")
-    props = parse_assumptions(assumptions)
-    matrix_symbols, scalars, dims = _symbols_of(exprs)
-    known = {str(s) for s in matrix_symbols + scalars}
-    for name in props:
-        if name not in known:
-            raise UsageError(f"assumption about {name}, which is not in the expression",
-                             where="assumptions", fix=f"name one of {', '.join(sorted(known)) or '(none)'}")
-    flags = {m: _matrix_flags(m, props.get(str(m), set())) for m in matrix_symbols}
+    single = instance_groups(expr, assumptions=assumptions, max_side=max_side, bound=bound,
+                             size=1).map(lambda group: group[0])
+    _GROUPS[single] = lambda size: instance_groups(expr, assumptions=assumptions,
+                                                   max_side=max_side, bound=bound, size=size)
+    return single
+
+
+# instances() strategy -> the same draws in groups of a given size (see groups_of).
+_GROUPS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def groups_of(strategy):
+    """Return ``size -> strategy of instance groups`` for an :func:`instances` strategy, else None.
+
+    symcheck's property runner uses it to draw many instances per hypothesis example.
+    """
+    try:
+        return _GROUPS.get(strategy)
+    except TypeError:    # not weakly referenceable: not one of ours
+        return None
+
+
+def instance_groups(expr, *, size: int, assumptions: Iterable[str] = (), max_side: int = MAX_SIDE,
+                    bound: float = BOUND):
+    """Return a strategy for lists of ``size`` instances that share their sizes.
+
+    Hypothesis draws the sizes, a seed and an edge case for the first instance (every entry 0,
+    half the entries 0, or none) once per list; NumPy draws the values from the seed.  A proof that checks many instances spends the
+    hypothesis engine's per-example cost once per list instead of once per instance.
+
+    >>> from hypothesis import find
+    >>> from symcheck.expr import symbols_from_shapes
+    >>> ns = symbols_from_shapes({"X": ("n", "n")})
+    >>> group = find(instance_groups(ns["X"], size=3), lambda g: g[0]["n"] == 2)
+    >>> [i["X"].shape for i in group], bool((group[0]["X"] != group[1]["X"]).any())
+    ([(2, 2), (2, 2), (2, 2)], True)
+    """
+    if not (isinstance(size, int) and size >= 1):
+        raise UsageError(f"size={size!r} is not a positive integer", where="instance_groups",
+                         fix="use e.g. size=8")
+    dims, draw_values = _prepare(expr, assumptions, max_side, bound)
     side = st.integers(1, max_side)
+    edges = st.sampled_from(_EDGES)
 
     @st.composite
-    def draw_instance(draw):
+    def draw_group(draw):
         sizes = {d: draw(side) for d in dims}
-        values: dict[sp.Basic, object] = {}
-        for m in matrix_symbols:
-            shape = tuple(int(as_sympy(s).subs(sizes)) for s in m.shape)
-            values[m] = draw(matrices(shape, bound=bound, **flags[m]))
-        for s in scalars:
-            values[s] = draw(_scalar_strategy(props.get(str(s), set()), bound))
-        return Instance(sizes, values)
+        rng = np.random.default_rng(draw(_SEEDS))
+        edge = draw(edges)
+        return [draw_values(sizes, rng, edge if i == 0 else "dense") for i in range(size)]
 
-    return draw_instance()
+    return draw_group()

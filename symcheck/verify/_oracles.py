@@ -1,8 +1,10 @@
 """Numeric derivatives with the method chosen for you: complex step where it applies.
 
 ``method="auto"`` computes the complex-step Jacobian and cross-checks it against central
-differences with Richardson extrapolation.  If f fails on complex input, drops the imaginary
-part, or the two answers disagree (f is not analytic: ``abs``, ``conj``, ``np.maximum`` at a
+differences with Richardson extrapolation, unless f declares itself analytic
+(``f.analytic = True``, as symcheck's compiled SymPy expressions without abs, max, ... do; the
+checks of symcheck.verify._checks then cross-check only a closed form that misses).  If f fails
+on complex input, drops the imaginary part, or the two answers disagree (f is not analytic: ``abs``, ``conj``, ``np.maximum`` at a
 tie, …), the central-difference answer is used and the result's ``note`` says why.
 
 >>> import numpy as np
@@ -26,15 +28,17 @@ from symcheck.verify._first import (
     COMPLEX_STEP,
     NotAnalytic,
     central_jacobian,
+    complex_step_gradients,
     complex_step_jacobian,
 )
 from symcheck.verify._vec import entry_of, unvec, vec
 
 __all__ = ["METHODS", "NumericDerivative", "jacobian", "gradient", "vec_hessian",
-           "check_method", "as_point"]
+           "check_method", "as_point", "declared_analytic"]
 
 METHODS = {
-    "auto": "complex step, cross-checked by central differences; falls back to central differences",
+    "auto": "complex step, cross-checked by central differences where it is in doubt; falls back "
+            "to central differences",
     "complex_step": "Im f(x + ih)/h with h = 1e-150: machine precision, analytic f only",
     "central": "central differences with Richardson extrapolation, relative step ε^(1/5)",
     "central_plain": "plain central differences, relative step ε^(1/3)",
@@ -98,7 +102,11 @@ def jacobian(f: Callable, x, *, method: str = "auto") -> NumericDerivative:
     """Return the Jacobian of ``f`` at ``x``: shape ``(f(x).size, x.size)``, numerator layout.
 
     Rows follow column-major vec(f(x)), columns column-major vec(x).  ``method`` is one of
-    ``"auto"`` (default), ``"complex_step"``, ``"central"``, ``"central_plain"``.
+    ``"auto"`` (default), ``"complex_step"``, ``"central"``, ``"central_plain"``.  With
+    ``"auto"`` the complex-step answer is cross-checked by central differences unless ``f``
+    declares ``f.analytic = True`` (symcheck's compiled SymPy expressions do when they use
+    analytic operations only): complex step is then exact to rounding, and there is no doubt
+    to remove.
 
     >>> import numpy as np
     >>> M = np.array([[1., 2.], [0., 3.]])
@@ -107,7 +115,16 @@ def jacobian(f: Callable, x, *, method: str = "auto") -> NumericDerivative:
            [0., 3.]])
     """
     check_method(method)
-    x = as_point(x)
+    return _jacobian(f, as_point(x), method, cross_check=None)
+
+
+def declared_analytic(f: Callable) -> bool:
+    """Return True when ``f`` declares itself analytic (``f.analytic is True``)."""
+    return getattr(f, "analytic", False) is True
+
+
+def _jacobian(f: Callable, x: np.ndarray, method: str, *, cross_check: bool | None) -> NumericDerivative:
+    """The Jacobian; ``cross_check`` None means: cross-check unless f declares itself analytic."""
     if method in ("central", "central_plain"):
         value, step = central_jacobian(f, x, richardson=method == "central")
         return NumericDerivative(value, method, step)
@@ -119,7 +136,9 @@ def jacobian(f: Callable, x, *, method: str = "auto") -> NumericDerivative:
                              fix="use method='auto' or method='central'") from None
         value, step = central_jacobian(f, x)
         return NumericDerivative(value, "central", step, _fallback_note(str(exc)))
-    if method == "complex_step":
+    if cross_check is None:
+        cross_check = method == "auto" and not declared_analytic(f)
+    if method == "complex_step" or not cross_check:
         return NumericDerivative(complex_value, "complex_step", COMPLEX_STEP)
     central_value, step = central_jacobian(f, x)
     agree, gap, worst = _disagreement(complex_value, central_value)
@@ -150,7 +169,11 @@ def gradient(f: Callable, x, *, method: str = "auto") -> NumericDerivative:
     check_method(method)
     x = as_point(x)
     _scalar_valued(f, x)
-    d = jacobian(f, x, method=method)
+    return _gradient(f, x, method, cross_check=None)
+
+
+def _gradient(f: Callable, x: np.ndarray, method: str, *, cross_check: bool | None) -> NumericDerivative:
+    d = _jacobian(f, x, method, cross_check=cross_check)
     return NumericDerivative(unvec(d.value[0], x.shape), d.method, d.step, d.note)
 
 
@@ -177,16 +200,27 @@ def vec_hessian(f: Callable, x, *, method: str = "auto", grad: Callable | None =
     check_method(method)
     x = as_point(x)
     _scalar_valued(f, x)
-    if grad is not None:
-        d = jacobian(lambda z: vec(grad(z)), x, method=method)
-        return NumericDerivative(_symmetric(d.value), d.method, d.step, d.note)
-    first = jacobian(f, x, method=method)
-    inner = first.method
+    return _vec_hessian(f, x, method, grad, cross_check=None)
 
+
+def _vec_hessian(f: Callable, x: np.ndarray, method: str, grad: Callable | None, *,
+                 cross_check: bool | None) -> NumericDerivative:
+    if grad is not None:
+        d = _jacobian(lambda z: vec(grad(z)), x, method, cross_check=cross_check)
+        return NumericDerivative(_symmetric(d.value), d.method, d.step, d.note)
+    first = _jacobian(f, x, method, cross_check=cross_check)
+    inner = first.method
+    value, step = central_jacobian(_numeric_gradient(f, inner), x)
+    return NumericDerivative(_symmetric(value), f"central∘{inner}", step, first.note)
+
+
+def _numeric_gradient(f: Callable, inner: str) -> Callable:
+    """The gradient of f by the ``inner`` method, as a function (batched when f is)."""
     def numeric_gradient(z):
         if inner == "complex_step":
             return complex_step_jacobian(f, z)[0]
         return central_jacobian(f, z, richardson=inner == "central")[0][0]
 
-    value, step = central_jacobian(numeric_gradient, x)
-    return NumericDerivative(_symmetric(value), f"central∘{inner}", step, first.note)
+    if inner == "complex_step" and getattr(f, "batched", None) is not None:
+        numeric_gradient.batched = lambda zs: complex_step_gradients(f, zs)
+    return numeric_gradient

@@ -38,7 +38,8 @@ class DerivativeReport:
     """The outcome of comparing a closed-form derivative with a numeric oracle.
 
     ``max_rel_error`` is normwise: the largest entry error ``|got − expected|`` divided by
-    ``scale`` = the largest |expected| entry.  ``passed`` means every entry error is within
+    ``scale`` = the largest |expected| entry (at least ``atol/rtol``, below which the absolute
+    tolerance decides).  ``passed`` means every entry error is within
     ``tolerance.atol + tolerance.rtol · scale``.  ``worst_index`` indexes the gradient (shaped
     like the variable) or the Jacobian / vec-Hessian matrix; ``expected`` and ``got`` are the
     oracle's and the closed form's values there.  ``method`` and ``step`` say how the oracle
@@ -100,8 +101,12 @@ def compare(numeric: NumericDerivative, got, *, kind: str, shape: tuple[int, ...
     worst = int(np.argmax(gap))
     scale = float(np.max(np.abs(expected)))
     biggest = float(gap[worst])
-    if scale > 0:
-        relative = biggest / scale
+    # Relative to the largest entry, but never to less than atol/rtol: below that scale the
+    # absolute tolerance decides, and the oracle's rounding noise on a zero derivative
+    # (1e-14 against 0) is not an error of 100%.
+    floor = max(scale, tolerance.atol / tolerance.rtol if tolerance.rtol > 0 else 0.0)
+    if floor > 0:
+        relative = biggest / floor
     else:
         relative = 0.0 if biggest == 0 else float("inf")
     passed = bool(np.isfinite(biggest)) and biggest <= tolerance.atol + tolerance.rtol * scale

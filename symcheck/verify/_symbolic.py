@@ -13,11 +13,14 @@ import numpy as np
 import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
 
-from symcheck.expr._symbols import as_sympy
-from symcheck.verify._instances import Instance
-from symcheck.verify._lambdify import numpy_function
+from functools import lru_cache
 
-__all__ = ["evaluate", "evaluate_all", "expected_shape", "is_scalar"]
+from symcheck.expr import as_sympy
+from symcheck.verify._instances import Instance
+from symcheck.verify._lambdify import batched_function, is_analytic, numpy_function
+from symcheck.verify._vec import vec
+
+__all__ = ["PartialFunction", "evaluate", "evaluate_all", "expected_shape", "is_scalar"]
 
 
 def _size(expr) -> sp.Expr:
@@ -47,19 +50,80 @@ def _arguments(instance: Instance) -> tuple[tuple, list]:
     return symbols, values
 
 
+@lru_cache(maxsize=512)
+def _batch_status(expr: sp.Basic, args: tuple) -> dict:
+    """Whether the batched code of (expr, args) agreed with the point-by-point code: None = untried."""
+    return {"agrees": None}
+
+
+def _same_numbers(batched: np.ndarray, single: np.ndarray) -> bool:
+    """True when two results agree to rounding, real and imaginary parts judged separately."""
+    if batched.shape != single.shape:
+        return False
+    for part in (np.real, np.imag):
+        a, b = part(batched), part(single)
+        scale = float(np.max(np.abs(b))) if b.size else 0.0
+        if not np.all(np.abs(a - b) <= 1e-12 * scale + 1e-300):
+            return False
+    return True
+
+
+class PartialFunction:
+    """``expr`` as a function of one symbol, the others fixed at an instance's values.
+
+    Offers what the oracles use (see symcheck.verify._first): ``batched(points)`` evaluates
+    a stack of points in one NumPy call, and ``analytic`` says the expression uses analytic
+    operations only, so complex step needs no cross-check.  The batched code is compared with
+    the point-by-point code on its first use; if they differ, points are evaluated one by one.
+    """
+
+    def __init__(self, expr, symbols: tuple, values: list, position: int):
+        self._expr, self._symbols = expr, symbols
+        self._single = numpy_function(expr, symbols)
+        self._before, self._after = tuple(values[:position]), tuple(values[position + 1:])
+        self._scalar_variable = np.ndim(values[position]) == 0
+        self.analytic = is_analytic(expr)
+        variable = symbols[position]
+        self._depends = expr.has(variable)
+
+    def __call__(self, x):
+        return self._single(*self._before, x, *self._after)
+
+    def _one_by_one(self, points) -> np.ndarray:
+        return np.stack([np.asarray(self(x)) for x in points])
+
+    def batched(self, points) -> np.ndarray:
+        """Return f at each of the stacked points: results stacked on the first axis."""
+        status = _batch_status(self._expr, self._symbols)
+        if status["agrees"] is False:
+            return self._one_by_one(points)
+        args = points.reshape(-1, 1, 1) if self._scalar_variable else points
+        try:
+            out = np.asarray(batched_function(self._expr, self._symbols)(*self._before, args, *self._after))
+            if not self._depends:               # a constant of the variable: no stacking axis
+                out = np.broadcast_to(out, (len(points),) + out.shape)
+        except Exception:  # noqa: BLE001 - the batched code failed where the single code decides
+            status["agrees"] = False
+            return self._one_by_one(points)
+        if status["agrees"] is None:
+            probe = min(len(points), 2)
+            single = [vec(np.asarray(self(x))) for x in points[:probe]]
+            status["agrees"] = all(_same_numbers(vec(out[i]), single[i]) for i in range(probe))
+            if not status["agrees"]:
+                return self._one_by_one(points)
+        return out
+
+
 def evaluate(expr, closed_form, wrt, instance: Instance):
     """Return (f of the variable alone, the closed form's value, the point) at ``instance``.
 
-    Raises AssertionError when the closed form does not evaluate to real numbers.
+    ``f`` is a :class:`PartialFunction`.  Raises AssertionError when the closed form does not
+    evaluate to real numbers.
     """
     symbols, values = _arguments(instance)
-    f_all = numpy_function(expr, symbols)
     closed_all = numpy_function(closed_form, symbols)
     position = [str(s) for s in symbols].index(str(wrt), len(instance.sizes))
-
-    def f(x):
-        return f_all(*values[:position], x, *values[position + 1:])
-
+    f = PartialFunction(expr, symbols, values, position)
     try:
         with np.errstate(all="ignore"):   # a point outside the domain shows up as inf or nan
             closed = np.asarray(closed_all(*values), dtype=np.float64)

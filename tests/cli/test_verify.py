@@ -104,4 +104,4 @@ def test_verify_leaves_nothing_in_the_working_directory(tmp_path):
                            "--quiet"], cwd=work, env=env, capture_output=True, timeout=300)
     assert done.returncode == 0, done.stderr.decode()
     assert list(work.iterdir()) == []
-    assert (cache / "symcheck" / "hypothesis").is_dir()
+    # Hypothesis now writes nothing (NumPy draws the values; its constants cache stays empty).

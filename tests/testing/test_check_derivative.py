@@ -144,7 +144,8 @@ BAD = [
      r"closed_form has shape \(1, m\), but the gradient .* has shape \(m, 1\)"),
     (lambda: check_derivative(M * x, x, M.T * M * x), ShapeError, "Jacobian of expr"),
     (lambda: check_derivative(Trace(X * X.T), X, 2 * X, order=2), ShapeError, "vec-Hessian"),
-    (lambda: check_derivative(a.T * x, x, a, assumptions=("a round",)), UsageError, "not understood"),
+    (lambda: check_derivative(a.T * x, x, a, assumptions=("a round",)), UsageError,
+     "cannot read the assumption .a round."),
 ]
 
 

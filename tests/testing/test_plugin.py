@@ -72,7 +72,8 @@ def test_examples_option_rejects_nonsense(pytester):
     pytester.makepyfile("def test_nothing(): pass")
     result = pytester.runpytest("--symcheck-examples=0")
     assert result.ret != 0
-    result.stderr.fnmatch_lines(["*--symcheck-examples*"])
+    result.stderr.fnmatch_lines(["*--symcheck-examples*'0' is not a positive whole number*"])
+    assert "_positive_int" not in result.stderr.str()
 
 
 def test_without_the_option_the_default_is_100():

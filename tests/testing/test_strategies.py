@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from symcheck.errors import UsageError
 from symcheck.expr import symbols_from_shapes
 from symcheck.testing import instances, matrices, shapes
-from symcheck.verify._instances import parse_assumptions
+from symcheck.verify import run_examples
+from symcheck.verify._instances import instance_groups
 
 FAST = settings(max_examples=60, derandomize=True, deadline=None, database=None)
 
@@ -72,9 +73,40 @@ def test_instances_respect_assumptions(inst):
     assert inst["y"].shape == (inst["n"], 1)
 
 
-def test_assumption_texts():
-    assert parse_assumptions(["S positive definite", "X well-conditioned", "c >= 0"]) == {
-        "S": {"spd"}, "X": {"well_conditioned"}, "c": {">= 0"}}
+NS_GRAMMAR = symbols_from_shapes({"S": ("n", "n"), "X": ("n", "n"), "Q": ("n", "n"),
+                                  "R": ("n", "n"), "c": ()})
+
+
+@FAST
+@given(instances(NS_GRAMMAR["c"] * NS_GRAMMAR["S"] * NS_GRAMMAR["X"] * NS_GRAMMAR["Q"] * NS_GRAMMAR["R"],
+                 assumptions=("S positive definite", "X well-conditioned", "c >= 0", "Q orthogonal",
+                              "R symmetric", "R orthogonal")))
+def test_every_form_of_the_assumptions_grammar_is_drawn_by_construction(inst):
+    n = inst["n"]
+    np.testing.assert_array_equal(inst["S"], inst["S"].T)
+    assert np.linalg.eigvalsh(inst["S"]).min() >= 1 - 1e-12
+    assert np.abs(np.linalg.inv(inst["X"])).sum(axis=1).max() <= 1 + 1e-12
+    assert inst["c"] >= 0
+    np.testing.assert_allclose(inst["Q"].T @ inst["Q"], np.eye(n), atol=1e-12)
+    np.testing.assert_array_equal(inst["R"], inst["R"].T)
+    np.testing.assert_allclose(inst["R"] @ inst["R"], np.eye(n), atol=1e-12)
+
+
+def test_groups_share_sizes_and_differ_in_values():
+    seen = []
+    run_examples(instance_groups(NS["X"] * NS["y"], size=4), seen.append, 10)
+    assert len(seen) == 10
+    for group in seen:
+        assert len(group) == 4 and len({g["n"] for g in group}) == 1
+        assert group[0]["n"] == 1 or not np.array_equal(group[0]["X"], group[1]["X"])
+    assert len({group[0]["n"] for group in seen}) > 1          # hypothesis varies the sizes
+
+
+def test_run_examples_calls_the_body_exactly_examples_times():
+    for examples in (1, 7, 12, 200):
+        calls = []
+        run_examples(instances(NS["X"]), calls.append, examples)
+        assert len(calls) == examples
 
 
 BAD = [
@@ -84,9 +116,10 @@ BAD = [
     (lambda: matrices((2, 2), bound=-1), "bound=-1"),
     (lambda: instances("X*Y"), "expr='X\\*Y' is not a SymPy expression"),
     (lambda: instances(NS["X"], assumptions="X symmetric"), "a single string.*assumptions=\\('X symmetric',\\)"),
-    (lambda: instances(NS["X"], assumptions=("X orthogonal",)), "'X orthogonal' is not understood"),
-    (lambda: instances(NS["X"], assumptions=("Z symmetric",)), "about Z, which is not in the expression"),
-    (lambda: instances(NS["X"], assumptions=("X > 0",)), "is about a scalar, but X is a matrix"),
+    (lambda: instances(NS["X"], assumptions=("X unitary",)), "cannot read the assumption 'X unitary'.*orthogonal"),
+    (lambda: instances(NS["X"], assumptions=("Z symmetric",)), "names 'Z', which is not a symbol of the expression"),
+    (lambda: instances(NS["X"], assumptions=("X > 0",)), "is about a scalar, but X is a n×n matrix"),
+    (lambda: instances(NS["lambda"], assumptions=("lambda symmetric",)), "is about a matrix, but lambda is a scalar"),
     (lambda: instances(symbols_from_shapes({"A": ("m", "n")})["A"], assumptions=("A symmetric",)),
      "A is m×n, so it cannot be symmetric"),
 ]
