@@ -89,6 +89,7 @@ factor: primary post*
 ?farg2: LBRACE expr RBRACE -> braced
       | FCHAR -> letter_or_digit
 font: FONT LBRACE fitem+ RBRACE
+    | FONT LBRACE PM NUMBER RBRACE -> font_number
     | FONT GREEK
     | FONT SCHAR
 hat: HAT LBRACE fitem+ RBRACE
@@ -252,7 +253,13 @@ class _Build(Transformer):
         body = "".join(_font_text(i) for i in (items[2:-1] if len(items) > 2 else items[1:]))
         if body in ("1", "0"):
             return _node("bold" + body, (), None, items)
+        if _NUMBER.fullmatch(body):              # \mathbf{1.89}: a number in bold, as the key writes
+            return _node("num", (), body, items)
         return _node("word", (), body, items)
+
+    def font_number(self, items):               # \mathbf{-0.42614473734}
+        number = _node("num", (), str(items[3]), items)
+        return _node("neg", (number,), None, items) if _sign(items[2]) == "-" else number
 
     def hat(self, items):
         inner = items[2:-1] if len(items) > 2 else items[1:]
@@ -297,6 +304,7 @@ def _parser() -> Lark:
 
 
 _COMMAND = re.compile(r"\\([A-Za-z]+|.?)")
+_NUMBER = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def _check_commands(text: str) -> None:
@@ -338,7 +346,7 @@ def _function_name(walker, raw) -> str | None:
 def _known(walker, name: str) -> bool:
     scope = walker.scope
     return (name in walker.indices or name in scope.symbols or name in scope.definitions
-            or name in scope.sizes or name in CONSTANTS or name == "I")
+            or name in scope.sizes or name in scope.aliases or name in CONSTANTS or name == "I")
 
 
 def _name(raw, value, offset=0) -> Node:

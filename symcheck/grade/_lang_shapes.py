@@ -27,6 +27,7 @@ _NUMBER_EXPONENT = limit_value("number_exponent")
 _POWER_EXPONENT = limit_value("power_exponent")
 _POWER_DEGREE = limit_value("power_degree")
 _LITERAL_SIZE = limit_value("answer_literal_size")
+_MAX_SIZE_POWER = 4            # Identity(n^2) is a size; n^9 is not one anybody means
 
 GREEK = {"λ": "lambda", "β": "beta", "α": "alpha", "θ": "theta", "η": "eta", "μ": "mu",
          "σ": "sigma"}
@@ -189,10 +190,14 @@ def _typed(op, args, value, span, shape) -> Node:
 class Scope:
     """What an answer may name: symbols and definitions with their shapes, and the sizes."""
 
-    def __init__(self, symbols: Mapping[str, tuple], definitions: Mapping[str, tuple] = None):
+    def __init__(self, symbols: Mapping[str, tuple], definitions: Mapping[str, tuple] = None,
+                 aliases: Mapping[str, str] = None):
         self.symbols = {name: self._shape(shape) for name, shape in symbols.items()}
         self.definitions = {name: tuple(shape) for name, shape in (definitions or {}).items()}
         self.sizes = {n for shape in self.symbols.values() for d in shape for n in d.names}
+        # Other names students use for a symbol or definition (the homework's ĥ for H: hhat -> H).
+        self.aliases = {alias: target for alias, target in (aliases or {}).items()
+                        if target in self.symbols or target in self.definitions}
 
     @staticmethod
     def _shape(shape) -> tuple:
@@ -276,6 +281,8 @@ class _Infer:
             return _typed("sym", (), name, raw, scope.definitions[name])
         if name in scope.sizes:
             return _typed("size", (), name, raw, ())
+        if name in scope.aliases:
+            return self.name(raw, scope.aliases[name])
         if name in GREEK and GREEK[name] != name:
             return self.name(raw, GREEK[name])
         if name in CONSTANTS:
@@ -601,6 +608,14 @@ class _Infer:
             return Dim(1, (raw.value,))
         if raw.op == "group":
             return self.dim(raw.args[0])
+        if raw.op == "lfactor" and len(raw.args) == 2 and raw.args[1].op == "sup":   # LaTeX n^2
+            raw = Node("pow", (raw.args[0], raw.args[1].args[0]), None, raw.start, raw.end)
+        if raw.op == "pow" and raw.args[1].op == "num" and raw.args[1].value.isdigit() and \
+                1 <= int(raw.args[1].value) <= _MAX_SIZE_POWER:
+            base, result = self.dim(raw.args[0]), Dim(1)
+            for _ in range(int(raw.args[1].value)):
+                result = result * base
+            return result
         if raw.op in ("prod", "implicit", "juxt") and all(op != "/" for op in (raw.value or ("*",))):
             result = Dim(1)
             for item in raw.args:
@@ -738,19 +753,30 @@ def transpose_marker(raw: Node, scope: Scope) -> str | None:
     return None
 
 
-def infer(tree: Node, text: str, scope: Scope, printer: Callable[[Node], str], *, extra=None) -> Node:
-    """Return the typed tree for ``tree``, with every shape resolved to :class:`Dim` objects."""
+def infer(tree: Node, text: str, scope: Scope, printer: Callable[[Node], str], *, extra=None,
+          expect: tuple | None = None) -> Node:
+    """Return the typed tree for ``tree``, with every shape resolved to :class:`Dim` objects.
+
+    ``expect`` (a shape of Dims, or None) sizes what the answer leaves open, and nothing else:
+    ``2*I`` alone is the identity of the expected size.
+    """
     walker = _Infer(text, scope, printer, extra)
     typed = walker.infer(tree)
     if not walker.unifier.settle():
         raise LangFail("SHAPE", "the sizes in this answer contradict each other", tree.start)
     if not walker.unknowns:
         return typed            # every shape is already made of Dim objects
+    unresolved = any(not isinstance(_resolve(var), Dim) for _, var in walker.unknowns)
+    if unresolved and expect is not None and len(expect) == 2 and _is_matrix(typed):
+        unifier = walker.unifier
+        if unifier.unify(typed.shape[0], expect[0]) and unifier.unify(typed.shape[1], expect[1]):
+            unifier.settle()
     for node, var in walker.unknowns:
         if not isinstance(_resolve(var), Dim):
-            what = "I" if node.op == "eye" else "ones"
+            what = {"eye": "I", "ones": "ones (\\mathbf{1})", "zeros": "the zero matrix"}[node.op]
             raise LangFail("SHAPE", f"cannot tell the size of {what} from the rest of the answer",
-                           node.start, "write it with its size: Identity(n) or ones(r, c)")
+                           node.start, "write it with its size: Identity(n), ones(r, c), "
+                           "ZeroMatrix(r, c), \\mathbf{I}_n or \\mathbf{1}_N")
     _finalize(typed)
     return typed
 

@@ -6,8 +6,8 @@ grows: a hostile answer is refused before it is ever walked recursively.
 
 >>> Dim.of("n") * Dim.of(3)
 Dim(coef=3, names=('n',))
->>> str(Dim.of("m") * Dim.of("n")), Dim.of("m").value({"m": 4})
-('m*n', 4)
+>>> str(Dim.of("m") * Dim.of("n")), Dim.of("m").value({"m": 4}), Dim.of("n*m") == Dim.of("m*n")
+('m*n', 4, True)
 """
 
 from __future__ import annotations
@@ -47,9 +47,16 @@ class Dim:
     @classmethod
     def of(cls, size: str | int) -> "Dim":
         """Return the dimension for a catalogue size: a name such as ``"n"`` or an integer."""
+        if isinstance(size, Dim):
+            return size
         if isinstance(size, int) and not isinstance(size, bool):
             return cls(size)
         text = str(size).strip()
+        if "*" in text:                          # "n*m", "2*n": the form str() gives
+            result = cls(1)
+            for part in text.split("*"):
+                result = result * cls.of(part)
+            return result
         return cls(int(text)) if text.isdigit() else cls(1, (text,))
 
     def __mul__(self, other: "Dim") -> "Dim":

@@ -230,11 +230,11 @@ def _symbols_key(symbols: Mapping[str, Sequence]) -> tuple:
 
 @functools.lru_cache(maxsize=4096)
 def _parse_cached(text: str, symbols_key: tuple, definitions_key: tuple, syntax: str,
-                  where: str) -> Answer:
-    scope = _scope(symbols_key, definitions_key)
+                  where: str, expect: tuple | None = None, aliases_key: tuple = ()) -> Answer:
+    scope = _scope(symbols_key, definitions_key, aliases_key)
     try:
         tree, used = _read_tree(text, syntax)
-        typed = infer(tree, text, scope, _plain_text, extra=_extra_ops(used))
+        typed = infer(tree, text, scope, _plain_text, extra=_extra_ops(used), expect=expect)
     except LangFail as fail:
         if not (syntax == "auto" and fail.code == "SYNTAX" and isinstance(text, str)
                 and fail.pos is not None and _plain_parsed(text)):
@@ -242,15 +242,15 @@ def _parse_cached(text: str, symbols_key: tuple, definitions_key: tuple, syntax:
         # Plain text with a juxtaposition (`X^T X`, `2 X^T y`) reads as LaTeX does.
         try:
             tree, used = parse_latex(text), "latex"
-            typed = infer(tree, text, scope, _plain_text, extra=INFER_LATEX)
+            typed = infer(tree, text, scope, _plain_text, extra=INFER_LATEX, expect=expect)
         except LangFail:
             raise _refuse(fail, text, where) from None
     return Answer(text, used, typed)
 
 
 @functools.lru_cache(maxsize=256)
-def _scope(symbols_key: tuple, definitions_key: tuple) -> Scope:
-    return Scope(dict(symbols_key), dict(definitions_key))
+def _scope(symbols_key: tuple, definitions_key: tuple, aliases_key: tuple = ()) -> Scope:
+    return Scope(dict(symbols_key), dict(definitions_key), dict(aliases_key))
 
 
 def _plain_parsed(text: str) -> bool:
@@ -263,7 +263,8 @@ def _plain_parsed(text: str) -> bool:
 
 
 def parse_answer(text: str, symbols: Mapping[str, Sequence], *, definitions=(),
-                 where: str = "answer", syntax: str = "auto") -> Answer:
+                 where: str = "answer", syntax: str = "auto", shape: Sequence | None = None,
+                 aliases: Mapping[str, str] | None = None) -> Answer:
     """Parse an answer (plain or LaTeX) over the part's ``symbols`` and ``definitions``.
 
     symbols : mapping name -> shape, as a catalogue Part has them: ``("n", "m")``, ``("m", 1)``
@@ -271,7 +272,11 @@ def parse_answer(text: str, symbols: Mapping[str, Sequence], *, definitions=(),
     definitions : ``[(name, text), ...]`` in order (later ones may use earlier ones), or the
         dict :func:`parse_definitions` returned.  The answer may use these names.
     where : str, default "answer"; where the text came from, for messages.
-    syntax : "plain", "latex" or "auto" (LaTeX when the text has a backslash, braces or $).
+    syntax : "plain", "latex" or "auto" (LaTeX when the text has a backslash, braces or $; plain
+        text that fails only for a juxtaposition such as ``X^T X`` is read as LaTeX).
+    shape : the expected shape, like a symbol's (``("n", "n")``), or None.  It only sizes what
+        the answer leaves open (``2*I``, ``\\mathbf{0}`` alone); it never changes a known shape.
+    aliases : other names students may use, ``{"hhat": "H"}`` (the homework writes ĥ for H).
 
     Returns an :class:`Answer`; raises AnswerError with ``code`` and ``column``.
 
@@ -290,7 +295,9 @@ def parse_answer(text: str, symbols: Mapping[str, Sequence], *, definitions=(),
     else:
         parsed = parse_definitions(definitions, symbols) if definitions else {}
     definitions_key = tuple((name, a.shape) for name, a in parsed.items())
-    return _parse_cached(text, _symbols_key(symbols), definitions_key, syntax, where)
+    expect = None if shape is None else tuple(d if isinstance(d, Dim) else Dim.of(d) for d in shape)
+    aliases_key = tuple(sorted((aliases or {}).items()))
+    return _parse_cached(text, _symbols_key(symbols), definitions_key, syntax, where, expect, aliases_key)
 
 
 def parse_definitions(definitions: Sequence[tuple[str, str]],

@@ -324,3 +324,43 @@ def test_the_previous_language_is_read_with_the_same_values():
         want = np.array(sp.N(concrete), dtype=float)
         got = parse_answer(text, symbols, syntax="plain").evaluate(values, sizes)[0]
         np.testing.assert_allclose(got.reshape(want.shape), want, rtol=1e-10, err_msg=text)
+
+
+@pytest.mark.parametrize("text, expected, want", [
+    ("2*I", ("n*n", "n*n"), lambda: 2 * np.eye(16)),
+    (r"2\mathbf{I}", ("n*n", "n*n"), lambda: 2 * np.eye(16)),
+    (r"\mathbf{0}", ("p", "n"), lambda: np.zeros((3, 4))),
+    ("2*Identity(n^2)", None, lambda: 2 * np.eye(16)),
+    ("2*Identity(n**2)", None, lambda: 2 * np.eye(16)),
+    (r"2\mathbf{I}_{n^2}", None, lambda: 2 * np.eye(16)),
+    ("M + I", ("n", "n"), lambda: None),          # a known shape is never changed by the hint
+])
+def test_the_expected_shape_sizes_only_what_the_answer_leaves_open(text, expected, want):
+    answer = parse_answer(text, SYMBOLS, shape=expected)
+    if want() is None:
+        assert [str(d) for d in answer.shape] == ["p", "p"]
+        return
+    np.testing.assert_array_equal(answer.evaluate(_draw(), SIZES)[0], want())
+
+
+def test_without_the_expected_shape_an_unsized_identity_is_refused():
+    with pytest.raises(AnswerError, match="cannot tell the size of I") as info:
+        parse_answer("2*I", SYMBOLS)
+    assert info.value.code == "SHAPE" and info.value.column == 3
+
+
+def test_aliases_name_a_symbol_as_the_homework_does():
+    text = r"\frac{2}{N}\hat{\mathbf{h}}^\top(\hat{\mathbf{Y}} - \mathbf{Y})"
+    with pytest.raises(AnswerError, match="unknown symbol 'h'"):
+        parse_answer(text, SYMBOLS)
+    answer = parse_answer(text, SYMBOLS, aliases={"hhat": "H"})
+    assert answer.names == {"H", "Yhat", "Y"}
+    values = _draw()
+    np.testing.assert_allclose(answer.evaluate(values, SIZES), _oracle(_grad_wo, values), rtol=1e-12)
+
+
+@pytest.mark.parametrize("text, literal", [(r"\mathbf{1.89}", "1.89"), (r"\mathbf{-0.42614473734}", "-0.42614473734"),
+                                           (r"\boldsymbol{2.5}", "2.5")])
+def test_a_bold_number_is_the_number(text, literal):
+    answer = parse_answer(text, {})
+    assert answer.number_literal == literal and answer.shape == ()
