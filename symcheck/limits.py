@@ -54,7 +54,8 @@ LIMITS: dict[str, Limit] = _table(
     ("sum_terms", 1_000, "terms of one summation"),
     ("answer_literal_size", 100, "a size written as a number in an answer: Identity(3), ones(2, 1)"),
     ("derivation_ops", 200_000, "SymPy operations in one derivation (its expression-tree size)"),
-    ("derivation_seconds", 10, "seconds of symbolic work on one derivation"),
+    ("derivation_seconds", 5, "CPU seconds of symbolic work on one derivation"),
+    ("derivation_terms", 2_000, "terms of one differential by the product rule, before simplifying"),
     ("chain_lines", 50, "lines in one derivation chain"),
     ("grade_cache_answers", 100_000, "graded answers a Grader keeps to reuse (oldest dropped first)"),
     # Files.

@@ -14,6 +14,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from symcheck.calculus._adjoint import gradient_terms
 from symcheck.calculus._assumptions import Assumptions, read_assumptions
+from symcheck.calculus._budget import check_size, work_budget
 from symcheck.calculus._differential import RULES, DifferentialSymbol, differential
 from symcheck.calculus._elementwise import canonical_function
 from symcheck.calculus._printing import latex as to_latex
@@ -60,7 +61,8 @@ def derive(f, wrt, order: int = 1, assumptions=()) -> Derivation:
     """
     _validate(f, wrt, order)
     facts = read_assumptions(assumptions, _symbols_of(f) | {wrt})
-    return _Derivation(f, wrt, order, facts).run()
+    with work_budget(f"the derivative of order {order} by {wrt.name}"):
+        return _Derivation(f, wrt, order, facts).run()
 
 
 def _validate(f, wrt, order) -> None:
@@ -108,6 +110,7 @@ class _Derivation:
 
     # -- helpers ---------------------------------------------------------------------------
     def add(self, quantity, quantity_latex, expr, why="", why_latex="") -> None:
+        check_size(expr, f"the step {quantity} = ...")  # the work budget
         self.steps.append(Step(quantity, quantity_latex, expr, why, why_latex))
 
     def add_rules(self, quantity, quantity_latex, expr, rules) -> None:

@@ -36,6 +36,7 @@ from sympy.matrices.expressions import (
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagonalOf
 
+from symcheck.calculus._budget import check_count, checkpoint, differential_terms
 from symcheck.calculus._elementwise import elementwise_derivative
 from symcheck.calculus._transpose import mat_add, mat_mul, transpose
 from symcheck.calculus._vec import Vec, kronecker
@@ -94,6 +95,7 @@ class _Differentiator:
         """Return d(expr), or None when expr does not depend on the variable."""
         if not expr.has(self.variable):
             return None
+        checkpoint("differentiating")  # the work budget
         if expr not in self.memo:
             rule = _find_rule(expr)
             if rule is None:
@@ -344,6 +346,7 @@ def differential(expr, variable, d_variable, *, rules_used: list | None = None):
     ``rules_used``, when given, receives the names of the rules applied (keys of RULES).
     Raises DerivationError for an expression it has no rule for, naming the subexpression.
     """
+    check_count(differential_terms(expr, variable), "the differential", limit_name="derivation_terms")
     differentiator = _Differentiator(variable, d_variable)
     result = differentiator(expr)
     if rules_used is not None:

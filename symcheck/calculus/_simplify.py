@@ -39,6 +39,7 @@ from sympy.matrices.expressions import (
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from symcheck.calculus._budget import check_count
 from symcheck.expr import as_sympy
 from symcheck.calculus._transpose import mat_add, mat_mul, push_transposes, transpose
 
@@ -120,6 +121,7 @@ def expand_terms(expr, variable=None) -> list[Term]:
                 parts = expand_terms(factor, variable)
             else:
                 parts = [_clean_atom(factor, variable)]
+            check_count(len(terms) * len(parts), "expanding a product")  # the work budget
             terms = [(c1 * c2, f1 + f2) for c1, f1 in terms for c2, f2 in parts]
         return [(c, f) for c, f in terms if c != 0]
     coeff, factors = _clean_atom(expr, variable)

@@ -29,6 +29,7 @@ from sympy.matrices.expressions import (
 )
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from symcheck.calculus._budget import check_count, checkpoint
 from symcheck.calculus._vec import CommutationMatrix
 
 __all__ = ["transpose", "push_transposes", "mat_mul", "mat_add"]
@@ -36,11 +37,13 @@ __all__ = ["transpose", "push_transposes", "mat_mul", "mat_add"]
 
 def mat_mul(*factors):
     """Return the canonical product of ``factors`` (scalars allowed); I and 1 drop out."""
+    checkpoint("multiplying")  # the work budget (time)
     return MatMul(*factors).doit(deep=False)
 
 
 def mat_add(*terms):
     """Return the canonical sum of matrix ``terms``; zeros drop out."""
+    check_count(len(terms), "adding terms")  # the work budget (time and size)
     return MatAdd(*terms).doit(deep=False)
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -53,26 +54,56 @@ from sympy.matrices.expressions import (
     Transpose,
     ZeroMatrix,
 )
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.errors import ParseError, ShapeError
+from symcheck.expr._characters import check_characters, homoglyph_note, latin_lookalike
 from symcheck.expr._functions import sigmoid
 from symcheck.expr._symbols import as_sympy
+from symcheck.limits import LIMITS
 
 __all__ = ["Limits", "parse", "format_shape", "is_matrix"]
 
 
+def _row(name: str) -> int:
+    return LIMITS[name].value
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on the work one expression may cause."""
+    """Bounds on the work one expression may cause (defaults: rows of symcheck.limits.LIMITS).
 
-    max_length: int = 10_000
-    max_depth: int = 60
-    max_nodes: int = 5_000
-    max_power: int = 64
-    max_number_digits: int = 60
+    Each field is one row: ``max_length`` answer_length, ``max_depth`` answer_depth,
+    ``max_nodes`` answer_nodes, ``max_power`` power_exponent, ``max_number_digits``
+    number_digits, ``max_number_exponent`` number_exponent, ``max_power_degree``
+    power_degree, ``max_sum_terms`` sum_terms.
+    """
 
+    max_length: int = _row("answer_length")
+    max_depth: int = _row("answer_depth")
+    max_nodes: int = _row("answer_nodes")
+    max_power: int = _row("power_exponent")
+    max_number_digits: int = _row("number_digits")
+    max_number_exponent: int = _row("number_exponent")
+    max_power_degree: int = _row("power_degree")
+    max_sum_terms: int = _row("sum_terms")
+
+    def describe(self, field: str) -> str:
+        """Return ``the limit ROW = VALUE`` for a field, naming the row of LIMITS it comes from."""
+        return f"the limit {_FIELD_ROWS[field]} = {getattr(self, field)}"
+
+
+_FIELD_ROWS = {"max_length": "answer_length", "max_depth": "answer_depth",
+               "max_nodes": "answer_nodes", "max_power": "power_exponent",
+               "max_number_digits": "number_digits", "max_number_exponent": "number_exponent",
+               "max_power_degree": "power_degree", "max_sum_terms": "sum_terms"}
 
 DEFAULT_LIMITS = Limits()
+
+# A decimal literal as the language writes it: digits, an optional fraction, an optional
+# exponent (ASCII only; underscores between digits are dropped first, as Python does).
+_DECIMAL = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?")
+_LOG2_10 = math.log2(10)
 
 _SCALAR_FUNCTIONS: dict[str, Callable] = {
     "exp": sp.exp,
@@ -131,6 +162,7 @@ class _Builder:
         self.where = where
         self.limits = limits
         self.origin = origin
+        self._degrees: dict = {}
 
     # -- errors ---------------------------------------------------------------------------
     def _segment(self, node) -> str:
@@ -150,6 +182,37 @@ class _Builder:
 
     def shape_error(self, node, what: str, fix: str | None = None) -> ShapeError:
         return ShapeError(what, where=self._where(node), fix=fix)
+
+    def limit_error(self, node, field: str, what: str, fix: str) -> ParseError:
+        """A limit of the work budget was hit: name the LIMITS row and the text."""
+        return ParseError(f"`{_shorten(self._segment(node))}` {what} ({self.limits.describe(field)})",
+                          where=self._where(node), fix=fix)
+
+    # -- the work budget --------------------------------------------------------------------
+    def degree(self, expr) -> int:
+        """Return the total degree of ``expr`` in its symbols, after multiplying exponents."""
+        cached = self._degrees.get(expr)
+        if cached is None:
+            cached = self._degrees[expr] = _degree(expr, self.degree)
+        return cached
+
+    def check_degree(self, node, expr):
+        if self.degree(expr) > self.limits.max_power_degree:
+            raise self.limit_error(node, "max_power_degree",
+                                   f"has total degree {self.degree(expr)} after multiplying "
+                                   "its exponents", "use smaller or fewer nested powers")
+        return expr
+
+    def check_number(self, node, value):
+        """Refuse an exact number beyond 10^±number_exponent (its digits could not be printed)."""
+        if isinstance(value, sp.Rational):
+            bits = max(abs(value.p).bit_length(), value.q.bit_length())
+            if bits > (self.limits.max_number_exponent + 1) * _LOG2_10:
+                raise self.limit_error(node, "max_number_exponent",
+                                       "makes a number with more than "
+                                       f"{self.limits.max_number_exponent} digits",
+                                       "use numbers between 1e-300 and 1e300")
+        return value
 
     # -- dispatch -------------------------------------------------------------------------
     def build(self, node):
@@ -172,10 +235,30 @@ class _Builder:
                                    "use numbers like 2, 0.5 or 1e-3 and the symbols of the problem")
         literal = self._segment(node).replace("_", "")
         if len(literal) > self.limits.max_number_digits:
-            raise self.parse_error(node, f"the number `{literal[:20]}…` is too long",
+            raise self.limit_error(node, "max_number_digits", "is too long",
                                    f"write at most {self.limits.max_number_digits} characters")
+        self._check_literal_magnitude(node, literal)
         frac = Fraction(literal)  # exact: 0.1 stays 1/10, never a binary float
         return sp.Rational(frac.numerator, frac.denominator)
+
+    def _check_literal_magnitude(self, node, literal: str) -> None:
+        """Bound a literal by its value before Fraction builds 10^exponent exactly."""
+        match = _DECIMAL.fullmatch(literal)
+        if match is None or not (match["int"] or match["frac"]):
+            raise self.parse_error(node, f"`{_shorten(literal)}` is not a decimal number",
+                                   "write numbers like 2, 0.5 or 1e-3")
+        whole, frac = match["int"] or "", match["frac"] or ""
+        exponent = int(match["exp"] or 0)
+        digits = (whole + frac).lstrip("0")
+        if not digits:
+            return  # zero
+        # the decimal exponent of the leading digit: 123.4e5 -> 7, 0.05 -> -2
+        leading = exponent + len(whole.lstrip("0")) - 1 if whole.lstrip("0") else \
+            exponent - (len(frac) - len(frac.lstrip("0"))) - 1
+        if abs(leading) > self.limits.max_number_exponent:
+            raise self.limit_error(node, "max_number_exponent",
+                                   f"is about 10^{leading}, beyond 10^±{self.limits.max_number_exponent}",
+                                   "use numbers between 1e-300 and 1e300")
 
     def _Name(self, node):
         name = _ALIASES.get(node.id, node.id)
@@ -184,6 +267,12 @@ class _Builder:
         if name in _CONSTANTS:
             return _CONSTANTS[name]
         known = sorted(set(self.namespace) | set(_CONSTANTS))
+        note = homoglyph_note(name)
+        if note:
+            latin = latin_lookalike(name)
+            hint = (f"write `{latin}` in Latin letters" if latin in known else
+                    f"the known names are {', '.join(known) if known else '(none)'}")
+            raise self.parse_error(node, f"unknown name `{name}`: {note}", hint)
         close = difflib.get_close_matches(name, known, n=3)
         hint = f"did you mean {' or '.join(close)}?" if close else \
             f"the known names are {', '.join(known) if known else '(none)'}"
@@ -213,11 +302,14 @@ class _Builder:
             return self._power(node)
         left, right = self.build(node.left), self.build(node.right)
         if isinstance(op, (ast.Add, ast.Sub)):
-            return self._add(node, left, right, negate=isinstance(op, ast.Sub))
+            return self._coefficient_checked(node, self._add(node, left, right,
+                                                             negate=isinstance(op, ast.Sub)))
         if isinstance(op, (ast.Mult, ast.MatMult)):
-            return self._multiply(node, left, right)
+            return self.check_degree(node, self._coefficient_checked(
+                node, self._multiply(node, left, right)))
         if isinstance(op, ast.Div):
-            return self._divide(node, left, right)
+            return self.check_degree(node, self._coefficient_checked(
+                node, self._divide(node, left, right)))
         raise self.parse_error(node, f"the operator in `{self._segment(node)}` is not allowed",
                                "use only + - * / ** (or ^) and @")
 
@@ -235,12 +327,22 @@ class _Builder:
             raise self.parse_error(node, f"`{self._segment(node)}` needs two scalar indices",
                                    "write X[i, j] (1-based), or v[i] for a vector")
         indices = [as_sympy(index) for index in indices]
-        for index, size in zip(indices, matrix.shape):
-            if index.is_Integer and (index < 1 or (as_sympy(size).is_Integer and index > size)):
-                raise self.parse_error(node, f"`{self._segment(node)}` is outside the "
-                                       f"{format_shape(matrix)} matrix",
-                                       "indices are 1-based and at most the size of each side")
-        return matrix[indices[0] - 1, indices[1] - 1]
+        for index, size, side in zip(indices, matrix.shape, ("row", "column")):
+            if index.is_integer is not True:
+                raise self.parse_error(node, f"the {side} index `{index}` of "
+                                       f"`{self._segment(node)}` is not a whole number",
+                                       "indices are integers, sizes or sum indices, from 1")
+            if (index - 1).is_negative or (index - as_sympy(size)).is_positive:
+                raise self.parse_error(node, f"the {side} index {index} of `{self._segment(node)}` "
+                                       f"is outside the {format_shape(matrix)} matrix",
+                                       f"{side} indices are 1-based: from 1 to {size}")
+        try:
+            return matrix[indices[0] - 1, indices[1] - 1]
+        except (IndexError, ValueError):
+            raise self.parse_error(node, f"the indices ({indices[0]}, {indices[1]}) of "
+                                   f"`{self._segment(node)}` may be outside the "
+                                   f"{format_shape(matrix)} matrix",
+                                   "indices are 1-based: from 1 to the size of each side") from None
 
     def _Call(self, node):
         if isinstance(node.func, ast.Name) and node.func.id == "sum":
@@ -278,8 +380,10 @@ class _Builder:
                 raise self.parse_error(rng, f"`{self._segment(rng)}` is not a range",
                                        "write each range as (i, 1, n)")
             index = sp.Symbol(rng.elts[0].id, integer=True, positive=True)
+            bounds = [self._sum_bound(rng, item) for item in rng.elts[1:]]
             inner[rng.elts[0].id] = index
-            limits.append((index, self.build(rng.elts[1]), self.build(rng.elts[2])))
+            limits.append((index, *bounds))
+        self._check_sum_terms(node, limits)
         saved, self.namespace = self.namespace, inner
         try:
             term = self.build(node.args[0])
@@ -289,6 +393,29 @@ class _Builder:
             raise self.shape_error(node, "the term of a sum must be a scalar",
                                    "index the matrices, e.g. X[i, j]")
         return sp.Sum(term, *limits)
+
+    def _sum_bound(self, rng, item):
+        """A summation bound: an integer, or a size (an integer symbol) times at most one more."""
+        bound = _as_scalar(self.build(item))
+        if is_matrix(bound) or bound.has(MatrixExpr) or bound.is_integer is not True:
+            raise self.parse_error(item, f"the bound `{self._segment(item)}` of the range "
+                                   f"`{self._segment(rng)}` is not a whole number or a size",
+                                   "write each range as (i, 1, n) with integers or sizes")
+        if self.degree(bound) > 2 or any(abs(a) > self.limits.max_sum_terms
+                                         for a in bound.atoms(sp.Integer)):
+            raise self.limit_error(item, "max_sum_terms", "is too large a summation bound",
+                                   "sum over sizes such as n, or at most "
+                                   f"{self.limits.max_sum_terms} terms")
+        return bound
+
+    def _check_sum_terms(self, node, limits):
+        terms = 1
+        for _, low, high in limits:
+            if (high - low).is_Integer:
+                terms *= max(int(high - low) + 1, 0)
+        if terms > self.limits.max_sum_terms:
+            raise self.limit_error(node, "max_sum_terms", f"has {terms} terms",
+                                   f"sum over at most {self.limits.max_sum_terms} terms")
 
     # -- operations with shape checks -------------------------------------------------------
     def _add(self, node, left, right, *, negate: bool):
@@ -331,6 +458,9 @@ class _Builder:
                                        f"{format_shape(right)} matrix",
                                        "multiply by inv(...) instead of dividing by a matrix")
             right = _as_scalar(right)
+        if _is_zero(right):
+            raise self.parse_error(node, f"`{self._segment(node)}` divides by zero: "
+                                   f"`{self._segment(node.right)}` is 0", "check the denominator")
         return left / right
 
     def _power(self, node):
@@ -345,7 +475,11 @@ class _Builder:
                                    "exponent", "exponents must be numbers or scalar symbols")
         if not is_matrix(base):
             self._check_exponent(node, exponent)
-            return base ** exponent
+            if _is_zero(base) and exponent.is_negative:
+                raise self.parse_error(node, f"`{self._segment(node)}` divides by zero",
+                                       "check the base of the negative power")
+            self._check_power_size(node, base, exponent)
+            return self.check_number(node, base ** exponent)
         if _is_1x1(base) and not (exponent.is_Integer):
             return _as_scalar(base) ** exponent
         if not (exponent.is_Integer):
@@ -354,14 +488,45 @@ class _Builder:
                                    "powers use hadamard_power(A, p)")
         self._check_exponent(node, exponent)
         self._require_square(node, base, "a matrix power")
+        self._check_power_size(node, base, exponent)
+        if exponent < 0 and _is_zero(base):
+            raise self.parse_error(node, f"`{self._segment(node)}` inverts a zero matrix",
+                                   "a zero matrix has no inverse")
         if exponent == -1:
             return Inverse(base)
         return sp.MatPow(base, exponent).doit(deep=False)
 
+    def _check_power_size(self, node, base, exponent):
+        """Bound base**exponent before it is built: its digits, or its degree in the symbols."""
+        if not exponent.is_Number:
+            return
+        if base.is_Rational and exponent.is_Integer and abs(base.p) > 1 or base.is_Rational \
+                and exponent.is_Integer and base.q > 1:
+            bits = max(abs(base.p).bit_length(), base.q.bit_length()) * abs(int(exponent))
+            if bits > (self.limits.max_number_exponent + 2) * _LOG2_10:
+                raise self.limit_error(node, "max_number_exponent", "makes a number with more "
+                                       f"than {self.limits.max_number_exponent} digits",
+                                       "use numbers between 1e-300 and 1e300")
+        degree = self.degree(base) * abs(exponent)
+        if degree > self.limits.max_power_degree:
+            raise self.limit_error(node, "max_power_degree",
+                                   f"has total degree {math.ceil(degree)} after multiplying its "
+                                   "exponents", "use smaller or fewer nested powers")
+
+    def _coefficient_checked(self, node, value):
+        """Refuse a product or sum whose exact numeric coefficient grew too large to print."""
+        if isinstance(value, sp.Rational):
+            return self.check_number(node, value)
+        if isinstance(value, (sp.Mul, sp.Add, sp.MatMul, sp.MatAdd)):
+            for arg in value.args:
+                if isinstance(arg, sp.Rational):
+                    self.check_number(node, arg)
+        return value
+
     def _check_exponent(self, node, exponent):
         if exponent.is_Number and abs(exponent) > self.limits.max_power:
             shown = str(exponent) if len(str(exponent)) <= 12 else f"{float(exponent):.3g}"
-            raise self.parse_error(node, f"the exponent {shown} is too large",
+            raise self.limit_error(node, "max_power", f"has the exponent {shown}",
                                    f"exponents are limited to ±{self.limits.max_power}")
 
     def _require_square(self, node, matrix, what: str):
@@ -371,6 +536,10 @@ class _Builder:
                                    "transpose or multiply so the matrix is square first")
 
     def _inverse(self, node, matrix):
+        if _is_zero(matrix):
+            raise self.parse_error(node, f"`{self._segment(node)}` inverts zero"
+                                   + (" (a zero matrix)" if is_matrix(matrix) else ""),
+                                   "zero has no inverse")
         if not is_matrix(matrix):
             return 1 / matrix
         self._require_square(node, matrix, "the inverse")
@@ -411,6 +580,9 @@ def _scalar_function(name):
     function = _SCALAR_FUNCTIONS[name]
 
     def build(b: _Builder, node, arg):
+        if name in ("log", "ln") and _is_zero(arg):
+            raise b.parse_error(node, f"`{b._segment(node)}` is the logarithm of zero",
+                                "the logarithm is defined for positive values only")
         if is_matrix(arg) and not _is_1x1(arg):
             # Elementwise, as in ML code: sigmoid(X*W) applies σ to every entry.
             t = sp.Dummy("t")
@@ -433,6 +605,12 @@ def _hadamard(b: _Builder, node, *ms):
 
 def _hadamard_power(b: _Builder, node, m, p):
     b._require_matrix(node, m, "hadamard_power")
+    p = _as_scalar(p)
+    if is_matrix(p) or p.has(MatrixExpr):
+        raise b.shape_error(node, f"`{b._segment(node)}` has a matrix as its exponent",
+                            "the exponent of hadamard_power(A, p) is a number, e.g. 2")
+    b._check_exponent(node, p)
+    b._check_power_size(node, m, p)
     return HadamardPower(m, p)
 
 
@@ -451,9 +629,13 @@ def _diag(b: _Builder, node, v):
 
 
 def _dimension(b: _Builder, node, value):
-    if is_matrix(value) or not (value.is_Integer or value.is_Symbol):
+    if is_matrix(value) or not (value.is_Integer or value.is_Symbol and value.is_integer):
         raise b.parse_error(node, f"`{b._segment(node)}` needs dimensions (integers or size names "
                             "such as n)", "write e.g. Identity(n) or ZeroMatrix(m, n)")
+    cap = LIMITS["model_size"]
+    if value.is_Integer and not 1 <= value <= cap.value:
+        raise b.parse_error(node, f"`{b._segment(node)}` has the size {value}, which is not from 1 "
+                            f"to {cap.value} (the limit {cap.name})", "use a positive size")
     return value
 
 
@@ -561,6 +743,7 @@ def parse(text: str, namespace: Mapping[str, object], *, where: str = "expressio
     symcheck.errors.ParseError: expression at column 1: unknown function `__import__`; the functions are ...
     """
     _check_size(text, where, limits)
+    check_characters(text, where=where)
     source, origin = _rewrite(text.strip())
     try:
         tree = ast.parse(source, mode="eval")
@@ -568,9 +751,12 @@ def parse(text: str, namespace: Mapping[str, object], *, where: str = "expressio
         col = f" at column {origin[min(exc.offset - 1, len(origin) - 1)] + 1}" if exc.offset else ""
         raise ParseError(f"this is not a well-formed expression ({exc.msg})", where=f"{where}{col}",
                          fix="check brackets and operators; products need an explicit *") from None
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError):
         raise ParseError("the expression is too deeply nested to read", where=where,
                          fix="simplify it") from None
+    except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
+        raise ParseError(f"this expression cannot be read ({_shorten(str(exc))})", where=where,
+                         fix="use shorter numbers and plain characters") from None
     _check_tree(tree, where, limits)
     builder = _Builder(source, namespace, where, limits, origin)
     try:
@@ -584,7 +770,49 @@ def parse(text: str, namespace: Mapping[str, object], *, where: str = "expressio
     if isinstance(result, sp.Basic) and result.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ParseError("the expression divides by zero or is infinite", where=where,
                          fix="check the denominators and constants")
+    if isinstance(result, sp.Basic):
+        for number in result.atoms(sp.Rational):
+            builder.check_number(tree.body, number)
     return result
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _is_zero(expr) -> bool:
+    """Return True when ``expr`` is zero by construction (0, a ZeroMatrix, tr or det of one)."""
+    if isinstance(expr, ZeroMatrix):
+        return True
+    if isinstance(expr, (Trace, Determinant, Transpose)):
+        return _is_zero(expr.arg)
+    return not is_matrix(expr) and getattr(expr, "is_zero", None) is True
+
+
+_ADDITIVE = (sp.Add, sp.MatAdd)
+_MULTIPLICATIVE = (sp.Mul, sp.MatMul, HadamardProduct, KroneckerProduct)
+
+
+def _degree(expr, degree_of: Callable) -> int:
+    """The total degree in the symbols: products add, sums take the largest, powers multiply.
+
+    Functions (tr, det, exp, log, σ, the inverse) keep the degree of their argument, so
+    ``log(det(X**64))`` has degree 64 and ``((X**64)**64)`` degree 4096.
+    """
+    if isinstance(expr, (sp.Symbol, sp.MatrixSymbol)):
+        return 1
+    if not isinstance(expr, sp.Basic) or expr.is_Number or not expr.args:
+        return 0
+    if isinstance(expr, (sp.Pow, sp.MatPow, HadamardPower)):
+        base, exponent = expr.args
+        scale = abs(exponent) if exponent.is_Number else 1
+        return math.ceil(degree_of(base) * scale)
+    if isinstance(expr, (MatrixElement, sp.Sum)):
+        return degree_of(expr.args[0])
+    children = [degree_of(arg) for arg in expr.args]
+    if isinstance(expr, _MULTIPLICATIVE):
+        return sum(children)
+    return max(children)
 
 
 def _rewrite(text: str) -> tuple[str, list[int]]:

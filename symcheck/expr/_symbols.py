@@ -8,10 +8,13 @@ from typing import Mapping, Sequence
 import sympy as sp
 
 from symcheck.errors import UsageError
+from symcheck.limits import LIMITS
 
 __all__ = ["as_sympy", "dimension", "symbols_from_shapes", "parse_shape", "scalar_symbol"]
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")   # matched whole (fullmatch), ASCII only
+_DIGITS = re.compile(r"[0-9]+")                 # ASCII digits: not '³' or '٣'
+
 
 
 def as_sympy(value) -> sp.Basic:
@@ -39,14 +42,24 @@ def dimension(name: str | int) -> sp.Expr:
     True
     """
     if isinstance(name, int) and not isinstance(name, bool):
-        if name < 1:
-            raise UsageError(f"dimension={name} is not positive", where="shape",
-                             fix="use sizes of at least 1")
+        cap = LIMITS["model_size"]
+        if not 1 <= name <= cap.value:
+            raise UsageError(f"dimension={name} is not from 1 to {cap.value} (the limit "
+                             f"{cap.name})", where="shape", fix="use sizes of at least 1, or a "
+                             "size name such as n")
         return sp.Integer(name)
     text = str(name).strip()
-    if text.isdigit():
+    if _DIGITS.fullmatch(text):
+        cap = LIMITS["model_size"]
+        if len(text.lstrip("0")) > len(str(cap.value)):  # refused before int() reads it
+            raise UsageError(f"dimension={text[:20]}{'…' if len(text) > 20 else ''} is larger "
+                             f"than {cap.value} (the limit {cap.name})", where="shape",
+                             fix="use a size name such as n for a large size")
         return dimension(int(text))
-    if not _NAME.match(text):
+    if not _NAME.fullmatch(text):
+        if any(ch.isdigit() for ch in text):
+            raise UsageError(f"dimension={text!r} uses digits other than ASCII 0-9", where="shape",
+                             fix="write sizes with the digits 0-9, e.g. 3, or a name such as m")
         raise UsageError(f"dimension={name!r} is neither a positive integer nor a name",
                          where="shape", fix="write sizes like 3 or m")
     return sp.Symbol(text, integer=True, positive=True)
@@ -71,16 +84,16 @@ def parse_shape(text: str, *, where: str = "--shape") -> tuple[str, tuple]:
     """
     name, _, dims = text.partition("=")
     name = name.strip()
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise UsageError(f"{text!r} does not start with a symbol name", where=where,
                          fix="write NAME=ROWS,COLS, e.g. X=n,m or a=3,1")
     parts = [p.strip() for p in dims.split(",") if p.strip()] if dims.strip() else []
     if len(parts) not in (0, 2):
         raise UsageError(f"{text!r} gives {len(parts)} dimension(s)", where=where,
                          fix="give two: NAME=ROWS,COLS (a column vector is NAME=n,1)")
-    shape = tuple(int(p) if p.isdigit() else p for p in parts)
-    for d in shape:
-        dimension(d)  # validates
+    for d in parts:
+        dimension(d)  # validates: ASCII digits or a name, within the limit model_size
+    shape = tuple(int(p) if _DIGITS.fullmatch(p) else p for p in parts)
     return name, shape
 
 
