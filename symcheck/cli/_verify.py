@@ -64,7 +64,9 @@ def _proof_cell(proof, width: int) -> str:
     """The proof column: the oracle, cut if need be, then always its error and its count."""
     if proof is None:
         return "—"
-    tail = f" {proof.max_rel_error:.0e} ×{proof.examples}"
+    unit = getattr(proof, "unit", "examples")
+    tail = (f" {proof.max_rel_error:.0e} ×{proof.examples}" if unit == "examples"
+            else f" {proof.max_rel_error:.0e}, {proof.examples} {unit}")
     method = " ".join(proof.method.split(",")[0].split())
     room = width - len(tail)
     if len(method) > room:

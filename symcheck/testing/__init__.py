@@ -26,10 +26,10 @@ __all__ = [
 ]
 
 _HOME = {
-    "Instance": "symcheck.verify._instances",
-    "instances": "symcheck.verify._instances",
-    "matrices": "symcheck.verify._instances",
-    "shapes": "symcheck.verify._instances",
+    "Instance": "symcheck.verify",
+    "instances": "symcheck.verify",
+    "matrices": "symcheck.verify",
+    "shapes": "symcheck.verify",
     "assert_gradient": "symcheck.testing._assertions",
     "assert_hessian": "symcheck.testing._assertions",
     "assert_jacobian": "symcheck.testing._assertions",

@@ -126,7 +126,7 @@ class _BatchedNumPyPrinter(_MatrixNumPyPrinter):
         return self._keep(f"({self._print(expr.parent)})[..., {self._print(expr.i)}, {self._print(expr.j)}]")
 
     def _print_DiagMatrix(self, expr):
-        return f"batched_diag({self._print(expr.arg)})"
+        return f"batched_diag({self._print(expr.args[0])})"
 
     def _print_KroneckerProduct(self, expr):
         text = self._print(expr.args[0])

@@ -35,7 +35,9 @@ class Proof:
     """The outcome of a numerical proof.
 
     ``method`` names the oracle (and its step); ``max_rel_error`` is the largest normwise
-    relative error over all ``examples``; ``failure`` describes the first failing instance.
+    relative error over all ``examples``, the number of comparisons actually made (instances
+    checked, skipped ones not counted; or values compared, as ``unit`` says); ``failure``
+    describes the first failing instance.
     """
 
     passed: bool
@@ -44,15 +46,18 @@ class Proof:
     examples: int
     failure: str | None = None
     notes: tuple[str, ...] = field(default=())
+    unit: str = "examples"
 
     def to_dict(self) -> dict:
-        """Return ``{"method", "max_rel_error", "examples"}`` plus ``passed`` and ``failure``."""
+        """Return ``{"method", "max_rel_error", "examples", "unit"}`` plus ``passed`` and ``failure``."""
         return {"method": self.method, "max_rel_error": self.max_rel_error,
-                "examples": self.examples, "passed": self.passed, "failure": self.failure}
+                "examples": self.examples, "unit": self.unit, "passed": self.passed,
+                "failure": self.failure}
 
     def summary(self) -> str:
         """Return one line: ``complex_step, max rel err 3.1e-16, 200 examples``."""
-        return f"{self.method}, max rel err {self.max_rel_error:.1e}, {self.examples} examples"
+        unit = self.unit[:-1] if self.examples == 1 and self.unit.endswith("s") else self.unit
+        return f"{self.method}, max rel err {self.max_rel_error:.1e}, {self.examples} {unit}"
 
 
 class _Tally:
@@ -79,7 +84,7 @@ class _Tally:
         if not passed and self.failure is None:
             self.failure = describe()
 
-    def proof(self) -> Proof:
+    def proof(self, unit: str = "examples") -> Proof:
         method = ", ".join(f"{m}" if len(self.methods) == 1 else f"{m} ×{c}"
                            for m, c in self.methods.most_common()) or "none"
         notes = list(self.notes)
@@ -89,7 +94,7 @@ class _Tally:
         return Proof(passed=self.failure is None and self.examples > 0, method=method,
                      max_rel_error=self.max_rel_error, examples=self.examples,
                      failure=self.failure if self.examples else "no instance inside the domain "
-                     "could be drawn", notes=tuple(notes))
+                     "could be drawn", notes=tuple(notes), unit=unit)
 
 
 def run_examples(strategy, body: Callable, examples: int) -> None:
@@ -271,7 +276,11 @@ def prove_values(pairs: Iterable[tuple[str, float, float]], *, method: str,
                  rtol: float | None = None) -> Proof:
     """Return the :class:`Proof` that float64 values match independent high-precision ones.
 
-    ``pairs`` holds ``(name, float64 value, high-precision value)``.
+    ``pairs`` holds ``(name, float64 value, high-precision value)``; the proof counts the
+    values it compared (``unit="values"``), not random examples.
+
+    >>> prove_values([("a", 0.1 + 0.2, 0.3)], method="float64 vs exact").summary()
+    'float64 vs exact, max rel err 1.9e-16, 1 value'
     """
     rtol = TOLERANCES["float64_vs_exact"].rtol if rtol is None else rtol
     tally = _Tally()
@@ -279,4 +288,4 @@ def prove_values(pairs: Iterable[tuple[str, float, float]], *, method: str,
         rel = abs(fast - exact) / max(abs(exact), 1e-300)
         tally.add(method, rel, rel <= rtol,
                   lambda name=name, fast=fast, exact=exact: f"{name}: {fast!r} vs {exact!r}")
-    return tally.proof()
+    return tally.proof(unit="values")
