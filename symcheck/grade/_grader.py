@@ -167,11 +167,12 @@ class Grader:
             answer = self._parse_symbolic(part, text, where=part.id)
         except AnswerError as err:
             return _refused(part, err, text, prepared.truth_text)
-        key = (part.id, "plain", answer.plain())
+        plain = answer.plain()
+        key = (part.id, "plain", plain)
         cached = self._cache.get(key)
         if cached is not None:
             return replace(cached[0], answer=text)
-        judgement = judge_symbolic(prepared, answer)
+        judgement = judge_symbolic(prepared, answer, shown=plain)
         result = _judged(part, judgement, prepared.truth_text, text)
         self._remember(key, (result, None))
         return result

@@ -247,10 +247,34 @@ class PreparedSymbolic:
     _term_texts: list[str] | None = None
     _specials: list[SpecialCase] | None = None
     _function_values: list[np.ndarray] | None = None
+    _flat: tuple | None = None
+    _combined: tuple | None = None
 
     @property
     def is_zero(self) -> bool:
         return bool(getattr(self.truth_expr, "is_ZeroMatrix", False) or self.truth_expr == 0)
+
+    def equal_fast(self, values: Sequence[np.ndarray], tol) -> bool:
+        """True when ``values`` (one array per draw) equal the truth entry by entry.
+
+        A sufficient test, stricter than ``compare_values``: each entry within atol + rtol·(the
+        instance's largest truth entry).  NaN or inf fail it.  One concatenation and a few vector
+        operations, so a right answer costs little.
+        """
+        if self._flat is None:
+            truth = np.concatenate([d.truth.ravel() for d in self.draws])
+            scale = np.concatenate([np.repeat(np.abs(d.truth).reshape(d.batch, -1).max(axis=1),
+                                              d.truth[0].size) for d in self.draws])
+            self._flat = (truth, scale)
+        truth, scale = self._flat
+        try:
+            flat = np.concatenate([v.ravel() for v in values])
+        except ValueError:
+            return False
+        if flat.shape != truth.shape:
+            return False
+        with np.errstate(all="ignore"):
+            return bool((np.abs(flat - truth) <= tol.atol + tol.rtol * scale).all())
 
     def terms(self) -> tuple[list[str], list[list[np.ndarray]]]:
         """Return the additive terms of the expanded truth, as texts and per-draw values."""
@@ -263,6 +287,26 @@ class PreparedSymbolic:
         if self._specials is None:
             self._specials = _special_cases(self)
         return self._specials
+
+    def value_cases(self) -> tuple[Draw, list[tuple[str, slice]]] | None:
+        """The special cases on values (same sizes) stacked in one draw, with each one's slice.
+
+        One batched evaluation of an answer then covers all of them.
+        """
+        if self._combined is None:
+            cases = [c for c in self.specials() if c.kind == "values"]
+            if not cases:
+                self._combined = ()
+            else:
+                draws = [c.draws[0] for c in cases]
+                names = draws[0].values.keys()
+                values = {n: np.concatenate([d.values[n] for d in draws]) for n in names}
+                truth = np.concatenate([d.truth for d in draws])
+                bounds = np.cumsum([0] + [d.batch for d in draws])
+                slices = [(c.condition, slice(int(a), int(b)))
+                          for c, a, b in zip(cases, bounds[:-1], bounds[1:])]
+                self._combined = (Draw(draws[0].sizes, values, truth), slices)
+        return self._combined or None
 
     def function_values(self) -> list[np.ndarray] | None:
         """Return the part's function f on every draw (for derivation chains that rewrite f)."""
@@ -403,6 +447,7 @@ def _special_cases(prepared: PreparedSymbolic) -> list[SpecialCase]:
     rng = np.random.default_rng(SEED + 3)
     dims = _dims_of(part.symbols)
     cases: list[SpecialCase] = []
+    common = _size_draws(rng, dims, 1)   # conditions on values share one size draw
 
     def add(condition, size_draws, adjust=None, extra_props=None, kind="values"):
         p = dict(props)
@@ -427,7 +472,7 @@ def _special_cases(prepared: PreparedSymbolic) -> list[SpecialCase]:
         shape = tuple(shape)
         if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 1 \
                 and "symmetric" not in props.get(name, frozenset()):
-            add(f"{name} is symmetric ({name} = {name}ᵀ)", _size_draws(rng, dims, SPECIAL_DRAWS),
+            add(f"{name} is symmetric ({name} = {name}ᵀ)", common,
                 extra_props={name: frozenset({"symmetric"})})
     seen = set()
     for name, rows, cols in _square_pairs(part):
@@ -442,12 +487,12 @@ def _special_cases(prepared: PreparedSymbolic) -> list[SpecialCase]:
             if sa == sb and sa[1] == 1:
                 def same(values, a=a, b=b):
                     values[b] = values[a].copy()
-                add(f"{a}{b}ᵀ is symmetric ({b} = {a})", _size_draws(rng, dims, SPECIAL_DRAWS), adjust=same)
+                add(f"{a}{b}ᵀ is symmetric ({b} = {a})", common, adjust=same)
     for name, shape in part.symbols.items():
         if not tuple(shape):
             def zero(values, name=name):
                 values[name] = np.zeros_like(values[name])
-            add(f"{name} = 0", _size_draws(rng, dims, SPECIAL_DRAWS), adjust=zero)
+            add(f"{name} = 0", common, adjust=zero)
     for d in dims:
         def one(d=d):
             out = []

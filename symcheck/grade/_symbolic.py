@@ -94,6 +94,8 @@ def judge_symbolic(prepared, answer, *, shown: str | None = None) -> Judgement:
         if shapes != truth_shapes:
             return _shape_mismatch(prepared, answer, shown, shapes, truth_shapes, tol)
         values = evaluate_on(answer, draws)
+        if prepared.equal_fast(values, tol):
+            return Judgement("correct", credit=1.0)
         comparison = compare_values(values, [d.truth for d in draws], tol=tol,
                                     probe=lambda: evaluate_on(answer, draws, perturbed=True))
     except _EVALUATION_ERRORS as exc:
@@ -243,8 +245,19 @@ def _row_major(prepared) -> list[np.ndarray] | None:
 
 
 def _special_case(prepared, answer, tol, kinds=("values", "square", "size one")) -> str | None:
+    combined = prepared.value_cases() if "values" in kinds else None
+    if combined is not None:
+        draw, slices = combined
+        try:
+            if answer_shape(answer, draw.sizes) == tuple(draw.truth.shape[1:]):
+                value = evaluate_on(answer, [draw])[0]
+                for condition, part in slices:
+                    if equal_values([value[part]], [draw.truth[part]], tol):
+                        return condition
+        except _EVALUATION_ERRORS:
+            pass
     for case in prepared.specials():
-        if case.kind not in kinds:
+        if case.kind not in kinds or case.kind == "values":
             continue
         try:
             shapes = [answer_shape(answer, d.sizes) for d in case.draws]
