@@ -130,7 +130,7 @@ TRUTH = {pid: _network(pid[:3])[q] for pid, q in QUANTITY.items()}
 
 
 def test_network_matches_the_homework_figures():
-    """Our forward pass reproduces the figures of the homework that are right (an oracle check)."""
+    """Reproduce the figures of the homework that are right with our own forward pass."""
     v = _network("3.1")
     assert mpmath.almosteq(v["a5"], mpmath.mpf("-0.42614473734"), 1e-10)
     assert mpmath.almosteq(v["loss"], mpmath.mpf("2.03388881183"), 1e-10)
@@ -218,7 +218,7 @@ def _gradable(part):
 
 
 def test_corpus_covers_every_gradable_part():
-    """Every gradable part has at least three correct forms and three wrong answers, and no other ids."""
+    """Require three correct forms and three wrong answers for every gradable part, and no other ids."""
     catalogue = load_catalogue()
     ids = {p.id for p in catalogue.parts}
     assert set(PARTS) <= ids, f"corpus ids not in the catalogue: {sorted(set(PARTS) - ids)}"
@@ -247,7 +247,7 @@ def _numeric_cases():
 
 @pytest.mark.parametrize("pid", [pid for pid, _ in _numeric_cases()])
 def test_corpus_numbers_are_right(pid):
-    """Each number the corpus writes is what its label says, against our own network."""
+    """Check that each number the corpus writes is what its label says, against our own network."""
     entry, truth = PARTS[pid], TRUTH[pid]
     table = QUANTITY[pid].startswith("table_")
     for item in entry["correct"]:
@@ -396,7 +396,7 @@ def _carried_forward_expectation(case):
 
 @pytest.mark.parametrize("case", SUBMISSIONS["carried_forward"], ids=lambda c: c["name"][:60])
 def test_corpus_carried_forward_expectations_hold(case):
-    """The hand-written expectations agree with the graph walk (roots, not parents)."""
+    """Check the hand-written expectations against the graph walk (roots, not parents)."""
     _, expected = _carried_forward_expectation(case)
     for pid, roots in case["expect"].items():
         got = expected[pid]
@@ -468,7 +468,7 @@ def test_derivation_chain(grader, case):
 
 
 def _line_follows(previous, line):
-    """True when a numeric chain line equals the line before (tolerance, or the rounding rule)."""
+    """Tell whether a numeric chain line equals the line before (tolerance, or the rounding rule)."""
     a, d = _evaluate(previous), _literal(line)
     if d is not None:
         return _number_correct(d, a)
@@ -478,7 +478,7 @@ def _line_follows(previous, line):
 @pytest.mark.parametrize("case", [c for c in SUBMISSIONS["chain"] if c["part"] in QUANTITY],
                          ids=lambda c: c["part"])
 def test_corpus_numeric_chains_break_where_they_say(case):
-    """The first numeric line that does not follow is bad_line (our own evaluator, no symcheck)."""
+    """Check that the first numeric line that does not follow is bad_line (our evaluator, no symcheck)."""
     lines = case["lines"]
     follows = [_line_follows(lines[i - 1], lines[i]) for i in range(1, len(lines))]
     first_bad = next((i + 2 for i, ok in enumerate(follows) if not ok), None)

@@ -417,7 +417,7 @@ def test_corpus_answer_is_what_its_label_says(pid, answer, code):
 @pytest.mark.parametrize("case", [c for c in SUBMISSIONS["chain"] if c["part"] in PART_SPECS],
                          ids=lambda c: c["part"])
 def test_corpus_symbolic_chains_break_where_they_say(case):
-    """The first line that differs from the line before is bad_line (plain lines; LaTeX lines skipped)."""
+    """Check that the first line that differs from the one before is bad_line (LaTeX lines skipped)."""
     pid = case["part"]
     env, d, _, _, truth, _ = _setup(pid)
     names = {dim for shape in PART_SPECS[pid][0].values() for dim in shape if isinstance(dim, str)}
