@@ -267,8 +267,12 @@ def write_atomically(path: Path | str, text: str) -> None:
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False,
-                                         prefix=f".{path.name}.", suffix=".tmp", newline="")
+    try:
+        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False,
+                                             prefix=f".{path.name}.", suffix=".tmp", newline="")
+    except OSError as exc:
+        raise UsageError(f"cannot write here ({exc.strerror})", where=str(path),
+                         fix="write into a folder that exists and that you may write to") from None
     try:
         with handle:
             handle.write(text)

@@ -209,3 +209,10 @@ def test_parts_split_among_pinned_workers_give_the_same_rows(tmp_path, pool):
     assert split.problems == alone.problems
     assert split.summary() == alone.summary()
     assert sum(seen) == 27
+
+
+def test_an_output_folder_that_does_not_exist_is_a_clear_error(tmp_path):
+    from symcheck.errors import UsageError
+
+    with pytest.raises(UsageError, match="cannot write here"):
+        write_atomically(tmp_path / "no" / "grades.csv", "x")
