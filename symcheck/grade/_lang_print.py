@@ -22,6 +22,18 @@ def _wrap(pair, level: int, open_="(", close=")") -> str:
     return text if own >= level else f"{open_}{text}{close}"
 
 
+def _sum(node: Node, printer, open_: str, close: str):
+    """``a + b - c``: the terms of a sum with their signs (the printer gives (text, level))."""
+    parts = []
+    for sign, term in zip(node.value, node.args):
+        text = _wrap(printer(term), _HPROD, open_, close)
+        if parts:
+            parts.append((" - " if sign == "-" else " + ") + text)
+        else:
+            parts.append("-" + text if sign == "-" else text)
+    return "".join(parts), _SUM
+
+
 def _negate(inner, open_, close):
     """``-x``; a product stays unbracketed (``-a*b``) and then binds as loosely as the product."""
     text, level = inner
@@ -50,11 +62,7 @@ def _plain(node: Node):
     if op in ("scal", "bcast"):
         return _plain(node.args[0])
     if op == "add":
-        parts = []
-        for sign, term in zip(node.value, node.args):
-            text = _wrap(_plain(term), _HPROD)
-            parts.append((" - " if sign == "-" else " + ") + text if parts else ("-" + text if sign == "-" else text))
-        return "".join(parts), _SUM
+        return _sum(node, _plain, "(", ")")
     if op == "neg":
         return _negate(_plain(node.args[0]), "(", ")")
     if op in ("prod", "hprod"):
@@ -147,11 +155,7 @@ def _latex(node: Node):
     if op in ("scal", "bcast"):
         return _latex(node.args[0])
     if op == "add":
-        parts = []
-        for sign, term in zip(node.value, node.args):
-            text = _wrap(_latex(term), _HPROD, r"\left(", r"\right)")
-            parts.append((" - " if sign == "-" else " + ") + text if parts else ("-" + text if sign == "-" else text))
-        return "".join(parts), _SUM
+        return _sum(node, _latex, r"\left(", r"\right)")
     if op == "neg":
         return _negate(_latex(node.args[0]), r"\left(", r"\right)")
     if op == "prod":
