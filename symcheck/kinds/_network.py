@@ -14,18 +14,24 @@ from typing import Callable, Mapping
 
 from symcheck.limits import LIMITS
 
-__all__ = ["NET221", "network_quantities", "check_network_context", "network_values"]
+__all__ = ["NET221", "NET221_QUANTITIES", "network_quantities", "check_network_context", "network_values"]
 
 NET221 = "net221"
 _INPUTS = ("x1", "x2", "target")
 _WEIGHTS = ("W13", "W14", "W23", "W24", "W35", "W45")
 
 
+# Every node of the network's graph, in topological order: symcheck.models.net221_symbolic.NODES,
+# written out so that a catalogue loads without SymPy (tests/kinds checks that the two agree).
+NET221_QUANTITIES = ("z3", "a3", "z4", "a4", "a5", "loss", "dL_da5", "grad_W35", "grad_W45", "dL_da4",
+                     "tanh_prime", "dL_dz4", "grad_W14", "grad_W24", "dL_da3", "sigmoid_prime", "dL_dz3",
+                     "grad_W13", "grad_W23", "new_W13", "new_W14", "new_W23", "new_W24", "new_W35",
+                     "new_W45")
+
+
 def network_quantities() -> tuple[str, ...]:
     """Return the quantities a part may ask of the network: every node of its graph."""
-    from symcheck.models.net221_symbolic import NODES
-
-    return NODES
+    return NET221_QUANTITIES
 
 
 def _number(value, key: str, error) -> None:
