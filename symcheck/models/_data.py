@@ -91,13 +91,14 @@ def read_csv(path, *, min_rows: int = 1) -> Table:
                           max_bytes=limit("csv_bytes").value, where=source,
                           fix="pass a CSV text file (check the path given to --data / --test)")
     try:
-        return _parse(csv.reader(io.StringIO(text, newline="")), source, min_rows)
+        return _parse(text, source, min_rows)
     except csv.Error as err:
         raise DataError(f"the file is not valid CSV ({err})", where=source,
                         fix="save it as comma-separated values") from None
 
 
-def _parse(reader, source: str, min_rows: int) -> Table:
+def _parse(text: str, source: str, min_rows: int) -> Table:
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None or not any(cell.strip() for cell in header):
         raise DataError("the file is empty", where=source,
@@ -105,7 +106,37 @@ def _parse(reader, source: str, min_rows: int) -> Table:
     columns = tuple(cell.strip() for cell in header)
     _check_bound(len(columns), "csv_columns", "columns", f"{source}, line 1")
     _check_header(columns, source)
-    rows_cap = limit("csv_rows")
+    lines = [line for line in _LINE_END.split(text)[reader.line_num:] if line.strip()]
+    _check_bound(len(lines), "csv_rows", "data rows", source)  # before reading a number
+    values = _fast_values(lines, len(columns))
+    if values is None:  # quoted cells, or a bad cell to report by line and column
+        values = _cell_by_cell(reader, columns, source)
+    if len(values) < min_rows:
+        raise DataError(f"the file has {len(values)} data row(s); at least {min_rows} are needed",
+                        where=source, fix=f"give at least {min_rows} rows of data")
+    return Table(source, columns, values)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _fast_values(lines: list[str], width: int) -> np.ndarray | None:
+    """Read plain numeric rows at C speed: one regex match per line, one NumPy conversion.
+
+    Return None when any line is not plain or any value is too large, so that the cell-by-cell
+    reader finds and reports it.
+    """
+    cell = rf"[ \t]*{_DECIMAL.pattern}[ \t]*"
+    row = re.compile(rf"{cell}(?:,{cell}){{{width - 1}}}")
+    if not all(row.fullmatch(line) for line in lines):
+        return None
+    values = np.array(",".join(lines).split(","), dtype=np.float64).reshape(len(lines), width)
+    if not np.all(np.abs(values) <= limit("csv_magnitude").value):
+        return None
+    return values
+
+
+def _cell_by_cell(reader, columns: tuple[str, ...], source: str) -> np.ndarray:
     rows = []
     for row in reader:
         if not any(cell.strip() for cell in row):
@@ -114,18 +145,13 @@ def _parse(reader, source: str, min_rows: int) -> Table:
         if len(row) != len(columns):
             raise DataError(f"the row has {len(row)} cells but the header has {len(columns)}",
                             where=where, fix="give every row one cell per column")
-        _check_bound(len(rows) + 1, "csv_rows", "data rows", where, cap=rows_cap)
         rows.append([_number(cell, f"{where}, column {name!r}") for cell, name in
                      zip(row, columns)])
-    if len(rows) < min_rows:
-        raise DataError(f"the file has {len(rows)} data row(s); at least {min_rows} are needed",
-                        where=source, fix=f"give at least {min_rows} rows of data")
-    return Table(source, columns, np.array(rows, dtype=np.float64).reshape(len(rows),
-                                                                           len(columns)))
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(columns))
 
 
-def _check_bound(count: int, name: str, what: str, where: str, *, cap=None) -> None:
-    cap = cap or limit(name)
+def _check_bound(count: int, name: str, what: str, where: str) -> None:
+    cap = limit(name)
     if count > cap.value:
         raise DataError(f"the file has more than {cap.value:g} {what} (the limit {cap.name})",
                         where=where, fix=f"use a smaller file, or raise the limit with "
