@@ -27,7 +27,7 @@ from symcheck.grade._result import GradeResult, Reason, SubmissionResult
 from symcheck.limits import LIMITS
 from symcheck.tolerances import tolerance
 
-__all__ = ["Grader", "grade_answer", "grade_submission"]
+__all__ = ["Grader", "KeyJudgement", "grade_answer", "grade_submission", "judge_key_claim"]
 
 _LITERAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _NETWORK = "net221"
@@ -95,24 +95,33 @@ class Grader:
                              fix="pass an id such as '1.4.first' (see 'symcheck list')")
         return self.catalogue.part(part_id)
 
-    def target(self, part):
-        """Return what answers to ``part`` are graded against, prepared on first use."""
-        target = self._targets.get(part.id)
-        if target is None:
-            target = self._targets[part.id] = self._prepare(part)
-        return target
+    def target(self, part, truth=None):
+        """Return what answers to ``part`` are graded against, prepared on first use.
 
-    def _prepare(self, part):
+        ``truth`` (a kind's Truth, with ``expr``/``value``) is used instead of deriving it again.
+        """
+        key = (part.id, None if truth is None else id(truth))
+        stored = self._targets.get(key)
+        if stored is None or (stored[0] is not part and stored[0] != part):
+            stored = self._targets[key] = (part, self._prepare(part, truth), truth)
+        return stored[1]
+
+    def _prepare(self, part, truth=None):
         message = _manual_message(part)
         if message is not None:
             return _ManualTarget(message)
         if part.ask.kind in ("number", "table_value"):
-            truth = to_decimal(self._network(part)[part.ask.quantity])
-            text = fmt(truth, 15) if part.ask.kind == "number" else str(round_to(truth, -part.ask.decimals))
-            return _NumberTarget(truth, text)
-        from symcheck.grade._prepare import prepare_symbolic
+            value = truth.value if truth is not None and truth.value is not None \
+                else self._network(part)[part.ask.quantity]
+            value = to_decimal(value)
+            text = fmt(value, 15) if part.ask.kind == "number" else str(round_to(value, -part.ask.decimals))
+            return _NumberTarget(value, text)
+        from symcheck.grade._prepare import prepare_symbolic, truth_text
 
-        return prepare_symbolic(part, examples=self._examples)
+        given = None
+        if truth is not None and truth.expr is not None:
+            given = (truth.kind or "gradient", truth.expr, truth_text(part, truth.expr))
+        return prepare_symbolic(part, examples=self._examples, truth=given)
 
     def _network(self, part) -> dict:
         from symcheck.grade._carry import network_inputs
@@ -359,6 +368,50 @@ def _absent(part) -> GradeResult:
         return _result(part, "manual", 0.0, (Reason("MANUAL", message + "; no answer was given"),), None, None)
     return _result(part, "missing", 0.0, (Reason("MISSING", "the submission has no answer for this part"),),
                    None, None)
+
+
+# -- the key's claims, for symcheck verify ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class KeyJudgement:
+    """A key's claim judged by the grader, in verify's words: agrees, differs, warning, unverifiable."""
+
+    verdict: str
+    reasons: tuple[str, ...]
+    result: GradeResult
+
+
+_VERIFY_GRADER: Grader | None = None
+
+
+def _as_key(message: str) -> str:
+    return message.replace("your answer", "the key's answer", 1).replace("your earlier", "its earlier")
+
+
+def judge_key_claim(part, truth, claim) -> KeyJudgement:
+    """Judge the key's ``claim`` (an answer text, a number's text, or a list of lines) for ``part``.
+
+    ``truth`` is the kind's established Truth (its ``expr`` or ``value`` is used as is).  This
+    is the one comparison: ``symcheck verify`` judges the key with it, as students are graded.
+    A scalar written for c·I (the key's ``2``) is a warning, the rest maps by verdict.
+    """
+    global _VERIFY_GRADER
+    if _VERIFY_GRADER is None:
+        _VERIFY_GRADER = Grader()
+    grader = _VERIFY_GRADER
+    target = grader.target(part, truth)
+    result = grader._grade_new(part, target, claim)[0] if _check_type(claim) is None \
+        else _result(part, *_check_type(claim), None, _shown_input(claim))
+    reasons = tuple(_as_key(r.message) for r in result.reasons)
+    if result.verdict == "correct":
+        verdict = "agrees"
+    elif "SCALAR_FOR_TENSOR" in result.codes or "UNDECIDED" in result.codes:
+        verdict = "warning"
+    elif result.verdict == "invalid":
+        verdict = "unverifiable"
+    else:
+        verdict = "differs"
+    return KeyJudgement(verdict, reasons, result)
 
 
 # -- module-level API ----------------------------------------------------------------------------

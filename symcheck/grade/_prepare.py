@@ -208,7 +208,7 @@ def _truth_kind_and_expr(part):
     return result.kind, result.expr
 
 
-def _truth_text(part, expr) -> str:
+def truth_text(part, expr) -> str:
     """The truth as text, with the part's named quantities (H, Yhat) folded in."""
     from symcheck.calculus import fold_definitions, text
 
@@ -353,9 +353,9 @@ def prepare_symbolic(part, *, examples: int | None = None, truth=None) -> Prepar
     """
     if truth is None:
         kind, expr = _truth_kind_and_expr(part)
-        truth_text = _truth_text(part, expr)
+        truth_text_ = truth_text(part, expr)
     else:
-        kind, expr, truth_text = truth
+        kind, expr, truth_text_ = truth
     evaluator = _Evaluator(part)
     props = _properties(part)
     definitions = _definition_exprs(part, evaluator.namespace)
@@ -364,7 +364,7 @@ def prepare_symbolic(part, *, examples: int | None = None, truth=None) -> Prepar
     dims = _dims_of(part.symbols)
     draws = _draws(evaluator, part, expr, definitions, props, _size_draws(rng, dims, DRAWS), rng, batch)
     function = part.function_expr() if part.ask.kind != "closed_form" else None
-    return PreparedSymbolic(part, kind, expr, truth_text, draws, evaluator, definitions, props,
+    return PreparedSymbolic(part, kind, expr, truth_text_, draws, evaluator, definitions, props,
                             function_expr=function)
 
 

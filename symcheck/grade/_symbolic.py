@@ -86,8 +86,9 @@ def judge_symbolic(prepared, answer, *, shown: str | None = None) -> Judgement:
     truth, noun = prepared.truth_text, _noun(prepared)
     tol = tolerance(prepared.part.grading.tolerance)
     draws = prepared.draws
-    shapes = [answer_shape(answer, d.sizes) for d in draws]
     truth_shapes = [tuple(d.truth.shape[1:]) for d in draws]
+    shapes = [answer_shape(answer, d.sizes) or ((1, 1) if t == (1, 1) else None)
+              for d, t in zip(draws, truth_shapes)]
     try:
         if all(s is None for s in shapes) and any(t != (1, 1) for t in truth_shapes):
             return _scalar_answer(prepared, answer, shown, tol)

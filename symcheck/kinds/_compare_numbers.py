@@ -75,10 +75,10 @@ def compare_table(problem, truth: Truth, claim) -> Verdict:
     want = round_half_up(truth.value, problem.ask.decimals)
     got = Decimal(claim.value_text) if claim.value_text else Decimal(repr(claim.value))
     truth_text = f"{want} (from {_fmt(truth.value)})"
-    if got == want:
-        return Verdict("agrees", (), truth=truth_text)
-    return Verdict("differs", (f"the key's table shows {got}, but the value "
-                               f"{_fmt(truth.value)} rounds to {want}",), truth=truth_text)
+    from symcheck.grade import judge_key_claim   # the grader: one comparison for keys and students
+
+    judged = judge_key_claim(problem.part, truth, str(got))
+    return Verdict(judged.verdict, judged.reasons, truth=truth_text)
 
 
 def compare_number(problem, truth: Truth, claim) -> Verdict:
@@ -88,17 +88,12 @@ def compare_number(problem, truth: Truth, claim) -> Verdict:
     truth_text = _fmt(truth.value)
     if value is None:
         return Verdict("unverifiable", ("the key states no number",), truth=truth_text)
-    if _number_agrees(value, claim.value_text, truth.value):
+    from symcheck.grade import judge_key_claim   # the grader: one comparison for keys and students
+
+    judged = judge_key_claim(problem.part, truth, claim.value_text or repr(value))
+    if judged.verdict == "agrees":
         if step_problems:
             return Verdict("warning", ("the final number agrees, but " + step_problems[0],
                                        *step_problems[1:]), truth=truth_text)
         return Verdict("agrees", (), truth=truth_text)
-    tol = tolerance(problem.grading.tolerance)
-    rel = abs(value - float(truth.value)) / max(abs(float(truth.value)), 1e-300)
-    if tol.accepts(value, float(truth.value)):
-        return Verdict("warning", (f"{claim.value_text or value} is within the tolerance "
-                                   f"({tol.description}) but not the correctly rounded value "
-                                   f"{truth_text} (relative error {rel:.1e})", *step_problems),
-                       truth=truth_text)
-    return Verdict("differs", (f"the key says {claim.value_text or value}, the value is {truth_text} "
-                               f"(relative error {rel:.1e})", *step_problems), truth=truth_text)
+    return Verdict(judged.verdict, judged.reasons + tuple(step_problems), truth=truth_text)

@@ -60,7 +60,10 @@ def compare_symbolic(problem, truth: Truth, claim, *, examples: int) -> Verdict:
         return Verdict("differs", (f"the key's formula does not compose: {err.what}",),
                        truth=truth.text)
     step_problems = _check_symbolic_steps(problem, truth, claim, examples)
-    verdict = _judge_symbolic(problem, truth, claim, expr, examples)
+    from symcheck.grade import judge_key_claim   # the grader: one comparison for keys and students
+
+    judged = judge_key_claim(problem.part, truth, claim.answer)
+    verdict = Verdict(judged.verdict, judged.reasons, truth=truth.text)
     if verdict.verdict == "agrees" and step_problems:
         return Verdict("warning", ("the final answer agrees; " + step_problems[0], *step_problems[1:]),
                        truth=truth.text)
