@@ -84,22 +84,77 @@ def _leaves(context: Mapping) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((name, repr(value)) for name, value in leaves.items()))
 
 
-def network_values(context: Mapping):
-    """Return ``(exact node values at 30 digits, Proof against the float64 NumPy model)``."""
-    return _network(_leaves(context))
+def network_values(context: Mapping, *, examples: int = 1):
+    """Return ``(exact node values at 30 digits, Proof against the float64 NumPy model)``.
+
+    The proof compares the two at the part's own inputs and at ``examples - 1`` more inputs
+    drawn (seeded) around them, so ``--examples`` reaches numeric parts too.
+    """
+    return _network(_leaves(context), max(int(examples), 1))
+
+
+_SEED = 20240
+_METHOD = "float64 backprop vs 30-digit chain rule"
 
 
 @lru_cache(maxsize=16)
-def _network(inputs: tuple[tuple[str, str], ...]):
-    from symcheck.models import Net221
+def _network(inputs: tuple[tuple[str, str], ...], examples: int):
     from symcheck.models.net221_symbolic import evaluate_nodes
-    from symcheck.verify import prove_values
 
     leaves = dict(inputs)
-    exact = evaluate_nodes(leaves, digits=30)
-    weights = {name: float(leaves[name]) for name in _WEIGHTS}
-    trace = Net221(**weights).iteration(float(leaves["x1"]), float(leaves["x2"]),
-                                        float(leaves["target"]), alpha=float(leaves["alpha"]))
-    pairs = [(name, float(trace[name]), float(exact[name])) for name in trace if name in exact]
-    proof = prove_values(pairs, method="float64 backprop vs 30-digit chain rule")
-    return exact, proof
+    return evaluate_nodes(leaves, digits=30), _prove(leaves, examples)
+
+
+@lru_cache(maxsize=1)
+def _closed_forms_in_mpmath():
+    """The closed form of every node as one mpmath function of the leaves (in LEAVES order)."""
+    import mpmath
+    import sympy as sp
+
+    from symcheck.models.net221_symbolic import LEAVES, closed_forms
+
+    forms = closed_forms()
+    leaves = [sp.Symbol(name, real=True) for name in LEAVES]
+    function = sp.lambdify(leaves, list(forms.values()),
+                           modules=[{"sigmoid": lambda t: 1 / (1 + mpmath.exp(-t))}, "mpmath"])
+    return function, tuple(forms)
+
+
+def _prove(leaves: Mapping[str, str], examples: int):
+    """Compare the float64 model with the 30-digit closed forms at ``examples`` inputs.
+
+    The error of a value is relative to max(|value|, 1), so a node that is nearly zero at a
+    drawn input is not held to a relative precision float64 cannot have.
+    """
+    import mpmath
+    import numpy as np
+
+    from symcheck.models import Net221
+    from symcheck.models.net221_symbolic import LEAVES
+    from symcheck.tolerances import TOLERANCES
+    from symcheck.verify import Proof
+
+    function, names = _closed_forms_in_mpmath()
+    rtol = TOLERANCES["float64_vs_exact"].rtol
+    rng = np.random.default_rng(_SEED)
+    points = [dict(leaves)]
+    for _ in range(examples - 1):   # inputs and target in [-2, 2], weights in [-3, 3]
+        draw = [*rng.uniform(-2, 2, 3), *rng.uniform(-3, 3, 6)]
+        points.append({**dict(zip(LEAVES[:9], map(repr, map(float, draw)))), "alpha": leaves["alpha"]})
+    worst, failure = 0.0, None
+    with mpmath.workdps(30):
+        for point in points:
+            exact = dict(zip(names, function(*(mpmath.mpf(point[name]) for name in LEAVES))))
+            floats = {name: float(point[name]) for name in LEAVES}
+            trace = Net221(**{w: floats[w] for w in _WEIGHTS}).iteration(
+                floats["x1"], floats["x2"], floats["target"], alpha=floats["alpha"])
+            for name, fast in trace.items():
+                if name not in exact:
+                    continue
+                value = float(exact[name])
+                error = abs(fast - value) / max(abs(value), 1.0)
+                worst = max(worst, error)
+                if error > rtol and failure is None:
+                    failure = f"{name} at {point}: {fast!r} vs {value!r}"
+    return Proof(passed=failure is None, method=_METHOD, max_rel_error=worst, examples=len(points),
+                 failure=failure)

@@ -27,9 +27,9 @@ class NetworkValue(Kind):
         """Check the part's context: every input and weight, each a finite number in range."""
         check_network_context(part.context, error)
 
-    def value(self, problem):
-        """Return ``(exact value, proof)`` of the part's quantity."""
-        exact, proof = network_values(problem.part.context)
+    def value(self, problem, *, examples: int = 1):
+        """Return ``(exact value, proof at ``examples`` inputs)`` of the part's quantity."""
+        exact, proof = network_values(problem.part.context, examples=examples)
         return exact[problem.ask.quantity], proof
 
     def compare(self, problem, truth, claim, *, examples: int):
@@ -53,6 +53,6 @@ class Number(NetworkValue):
         """Evaluate the network at 30 digits; the proof compares it with float64 backprop."""
         import sympy as sp
 
-        value, proof = self.value(problem)
+        value, proof = self.value(problem, examples=examples)
         text = f"{sp.N(value, 15)}"
         return Established(Truth(text, value=value), text, proof)

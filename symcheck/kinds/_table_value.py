@@ -29,6 +29,6 @@ class TableValue(NetworkValue):
         """Evaluate the network at 30 digits and round to the table's decimals."""
         from symcheck.kinds._compare_numbers import round_half_up
 
-        value, proof = self.value(problem)
+        value, proof = self.value(problem, examples=examples)
         text = f"{round_half_up(value, problem.ask.decimals)}"
         return Established(Truth(text, value=value), text, proof)

@@ -56,3 +56,41 @@ def test_listing_the_catalogue_loads_no_sympy():
             "print(sorted(m for m in ('sympy', 'numpy', 'hypothesis') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_examples_reach_the_comparison_and_the_numeric_proof(monkeypatch):
+    from symcheck.grade import check_part
+    from symcheck.kinds import _compare_symbolic
+
+    seen = []
+    real = _compare_symbolic.sample_values
+
+    def recording(exprs, **kwargs):
+        seen.append(kwargs["examples"])
+        return real(exprs, **kwargs)
+
+    monkeypatch.setattr(_compare_symbolic, "sample_values", recording)
+    catalogue = load_catalogue()
+    report = check_part(catalogue.part("1.4.first"), examples=7)
+    assert report.proof.examples == 7 and seen and set(seen) == {7}
+    numeric = check_part(catalogue.part("3.3.new.W13"), examples=9)
+    assert numeric.proof.examples == 9 and numeric.proof.passed
+
+
+def test_the_numeric_proof_fails_when_the_model_is_wrong(monkeypatch):
+    from symcheck.kinds import _network
+    from symcheck.models import Net221
+
+    real = Net221.iteration
+
+    def wrong(self, *args, **kwargs):
+        values = real(self, *args, **kwargs)
+        return {**values, "dL_dz4": values["dL_dz4"] * (1 + 1e-9)}
+
+    monkeypatch.setattr(Net221, "iteration", wrong)
+    _network._network.cache_clear()
+    try:
+        _, proof = _network.network_values(load_catalogue().part("3.1.a3").context, examples=3)
+    finally:
+        _network._network.cache_clear()
+    assert not proof.passed and proof.failure.startswith("dL_dz4")
