@@ -7,6 +7,7 @@
 X.T**(-1)
 """
 
+from symcheck.calculus._cache import cached_derivations
 from symcheck.calculus._derive import derive
 from symcheck.calculus._differential import DifferentialSymbol, differential, differential_symbol
 from symcheck.calculus._elementwise import apply_elementwise
@@ -18,6 +19,6 @@ from symcheck.calculus._stationary import StationaryPoint, stationary_point
 from symcheck.calculus._text import derive_part, derive_text
 from symcheck.calculus._vec import CommutationMatrix, Vec
 
-__all__ = ["CommutationMatrix", "Derivation", "DifferentialSymbol", "StationaryPoint", "Step", "Vec",
+__all__ = ["CommutationMatrix", "cached_derivations", "Derivation", "DifferentialSymbol", "StationaryPoint", "Step", "Vec",
            "apply_elementwise", "derive", "derive_part", "derive_text", "differential", "differential_symbol", "fold_definitions", "latex", "mathml",
            "simplify_matrix", "stationary_point", "text"]

@@ -15,6 +15,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from symcheck.calculus._adjoint import gradient_terms
 from symcheck.calculus._assumptions import Assumptions, read_assumptions
 from symcheck.calculus._budget import check_size, work_budget
+from symcheck.calculus._cache import memoized
 from symcheck.calculus._differential import RULES, DifferentialSymbol, differential
 from symcheck.calculus._elementwise import canonical_function
 from symcheck.calculus._printing import latex as to_latex
@@ -60,6 +61,11 @@ def derive(f, wrt, order: int = 1, assumptions=()) -> Derivation:
     dX*(a*b.T + b*a.T)
     """
     _validate(f, wrt, order)
+    return memoized((f, wrt, order, tuple(assumptions)),
+                    lambda: _derive_once(f, wrt, order, assumptions))
+
+
+def _derive_once(f, wrt, order, assumptions) -> Derivation:
     facts = read_assumptions(assumptions, _symbols_of(f) | {wrt})
     with work_budget(f"the derivative of order {order} by {wrt.name}"):
         return _Derivation(f, wrt, order, facts).run()

@@ -171,17 +171,19 @@ def build_report(parts: Sequence, *, examples: int = 200, evaluate: bool = True,
         figures_dir: where to write the evaluation's PNG plots (needs matplotlib), or None.
         progress: ``progress(done, total, part_id)`` as ``check_parts`` calls it.
     """
+    from symcheck.calculus import cached_derivations
     from symcheck.grade import check_parts
 
-    checked = check_parts(parts, examples=examples, progress=progress)
     sections = []
-    for part, result in zip(parts, checked):
-        data = result.to_dict()
-        sections.append(PartSection(
-            id=part.id, title=part.title, statement=part.statement,
-            points=part.grading.points, checked=data, derivation=_derivation(part),
-            key_latex=part.key.latex, key_expr=_key_expr(part),
-            findings=_findings(data, getattr(result, "findings", None))))
+    with cached_derivations():          # checking a part derives it: print that derivation
+        checked = check_parts(parts, examples=examples, progress=progress)
+        for part, result in zip(parts, checked):
+            data = result.to_dict()
+            sections.append(PartSection(
+                id=part.id, title=part.title, statement=part.statement,
+                points=part.grading.points, checked=data, derivation=_derivation(part),
+                key_latex=part.key.latex, key_expr=_key_expr(part),
+                findings=_findings(data, getattr(result, "findings", None))))
     report = Report(sections, examples=examples)
     if evaluate:
         _add_evaluation(report, parts, figures_dir)
