@@ -105,3 +105,24 @@ def test_verify_leaves_nothing_in_the_working_directory(tmp_path):
     assert done.returncode == 0, done.stderr.decode()
     assert list(work.iterdir()) == []
     # Hypothesis now writes nothing (NumPy draws the values; its constants cache stays empty).
+
+
+def test_every_command_lists_the_ids_a_prefix_starts(capsys):
+    """`1.5` is not a part but starts 1.5.first and 1.5.second: derive says so (no 3.1.a5)."""
+    assert main(["derive", "1.5"]) == 2
+    err = capsys.readouterr().err
+    assert "1.5.first, 1.5.second" in err and "3.1.a5" not in err
+    for command in (["list", "--json"], ["verify", "--json", "--quiet", "--examples", "3"]):
+        assert main([*command, "1.5"]) == 0
+        ids = [row["id"] for row in json.loads(capsys.readouterr().out)["parts"]]
+        assert ids == ["1.5.first", "1.5.second"], command
+
+
+def test_an_unknown_id_suggests_close_ones(capsys):
+    assert main(["verify", "1.5.frist"]) == 2
+    assert "did you mean 1.5.first" in capsys.readouterr().err
+
+
+def test_examples_reach_the_numeric_proof(capsys):
+    _, data, _ = _verify_json(capsys, "3.1.a3")
+    assert data["parts"][0]["proof"]["examples"] == 10
