@@ -15,7 +15,7 @@ found by this corpus: they are xfail(strict=True), so they must still fail and a
 from __future__ import annotations
 
 import ast
-import math
+import functools
 import operator
 import re
 import tomllib
@@ -294,9 +294,15 @@ def test_corpus_numbers_are_right(pid):
 # ---------------------------------------------------------------------------------------------
 # The grader against the corpus
 # ---------------------------------------------------------------------------------------------
+@functools.cache
+def shared_grader():
+    """Return one Grader for both corpus modules, so each part is prepared once per run."""
+    return Grader()
+
+
 @pytest.fixture(scope="module")
 def grader():
-    return Grader()
+    return shared_grader()
 
 
 def _params(kind):
@@ -483,3 +489,30 @@ def test_corpus_numeric_chains_break_where_they_say(case):
     follows = [_line_follows(lines[i - 1], lines[i]) for i in range(1, len(lines))]
     first_bad = next((i + 2 for i, ok in enumerate(follows) if not ok), None)
     assert first_bad == case.get("bad_line"), (lines, follows)
+
+
+def _numeric_mutants(text):
+    """Yield small edits of a numeric expression: a sign, a constant 2, sigmoid and tanh swapped."""
+    edits = [(m.start(), m.end(), " - " if m.group() == " + " else " + ") for m in re.finditer(r" [+-] ", text)]
+    edits += [(m.start(), m.end(), "3") for m in re.finditer(r"(?<![\w.])2(?![\w.])", text)]
+    edits += [(m.start(), m.end(), "tanh" if m.group() == "sigmoid" else "sigmoid")
+              for m in re.finditer(r"sigmoid|tanh", text)]
+    return list(dict.fromkeys(text[:a] + new + text[b:] for a, b, new in edits[:8]))
+
+
+@pytest.mark.parametrize("pid", [pid for pid in PARTS if pid in QUANTITY and not QUANTITY[pid].startswith("table_")])
+def test_mutants_of_numeric_expressions_are_graded_as_our_evaluator_says(grader, pid):
+    """Grade mutants of every plain numeric expression: correct exactly when within the tolerance."""
+    problems = []
+    for item in PARTS[pid]["correct"]:
+        text = _entry(item)[0]
+        if not isinstance(text, str) or _literal(text) is not None or _evaluate(text) is None:
+            continue
+        for mutant in _numeric_mutants(text):
+            value = _evaluate(mutant)
+            if value is None:
+                continue
+            result = grader.grade_answer(pid, mutant)
+            if (result.verdict == "correct") != _within(value, TRUTH[pid]):
+                problems.append(f"{mutant!r} = {mpmath.nstr(value, 12)}: grader {result.verdict} {list(result.codes)}")
+    assert not problems, f"{pid}:\n" + "\n".join(problems)

@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pytest
 
-from test_corpus import PARTS, SUBMISSIONS, _entry   # noqa: E402  (same folder; pytest puts it on sys.path)
+from test_corpus import PARTS, SUBMISSIONS, _entry, shared_grader   # noqa: E402  (same folder; pytest puts it on sys.path)
 
 SIZES = dict(m=3, n=4, p=3, N=6, k=2, n1=5, n2=7)   # all unequal where a part mixes them
 RNG = np.random.default_rng(20261201)
@@ -429,3 +429,57 @@ def test_corpus_symbolic_chains_break_where_they_say(case):
             first_bad = i + 1
             break
     assert first_bad == case.get("bad_line"), (pid, [s for s, _ in values])
+
+
+# ---------------------------------------------------------------------------------------------
+# Mutants: small edits of the corpus's correct plain forms, judged by our evaluator, then graded
+# ---------------------------------------------------------------------------------------------
+_MUTANTS_PER_KIND = 3
+
+
+def _mutants(text, names):
+    """Yield small edits of an answer: one transpose toggled, one sign flipped, one constant changed."""
+    out = []
+    tokens = [m for m in re.finditer(r"(?<![\w.])([A-Za-z_]\w*)(?![\w(])", text) if m.group(1) in names]
+    for m in tokens[:_MUTANTS_PER_KIND]:
+        end = m.end()
+        if text.startswith(".T", end):
+            out.append(text[:end] + text[end + 2:])
+        elif not text.startswith(("'", "^T"), end):
+            out.append(text[:end] + ".T" + text[end:])
+    for m in list(re.finditer(r" ([+-]) ", text))[:_MUTANTS_PER_KIND]:
+        flip = " - " if m.group(1) == "+" else " + "
+        out.append(text[:m.start()] + flip + text[m.end():])
+    for m in list(re.finditer(r"(?<![\w.])2(?![\w.])", text))[:_MUTANTS_PER_KIND]:
+        out.append(text[:m.start()] + "3" + text[m.end():])
+    return [t for t in dict.fromkeys(out) if t != text]
+
+
+@pytest.fixture(scope="module")
+def grader():
+    return shared_grader()
+
+
+@pytest.mark.parametrize("pid", sorted(PART_SPECS))
+def test_mutants_of_correct_forms_are_graded_as_our_evaluator_says(grader, pid):
+    """Grade mutants of every correct plain form: correct exactly when our evaluator finds them equal."""
+    env, d, _, _, truth, _ = _setup(pid)
+    names = {dim for shape in PART_SPECS[pid][0].values() for dim in shape if isinstance(dim, str)}
+    sizes = {k: SIZES[k] for k in names}
+    symbols = set(PART_SPECS[pid][0]) | set(d)
+    problems, checked = [], 0
+    for item in PARTS[pid]["correct"]:
+        text = _entry(item)[0]
+        if not isinstance(text, str) or _value(text, {**env, **d}, sizes)[0] != "ok":
+            continue
+        for mutant in _mutants(text, symbols):
+            status, v = _value(mutant, {**env, **d}, sizes)
+            if status in ("unread", "syntax", "unknown"):
+                continue
+            equal = status == "ok" and _equal(v, truth)
+            result = grader.grade_answer(pid, mutant)
+            checked += 1
+            if (result.verdict == "correct") != equal:
+                problems.append(f"{mutant!r}: ours {'equal' if equal else status + ', not equal'}, "
+                                f"grader {result.verdict} {list(result.codes)}")
+    assert not problems, f"{pid} ({checked} mutants):\n" + "\n".join(problems)
