@@ -383,7 +383,6 @@ class _Builder:
             bounds = [self._sum_bound(rng, item) for item in rng.elts[1:]]
             inner[rng.elts[0].id] = index
             limits.append((index, *bounds))
-        self._check_sum_terms(node, limits)
         saved, self.namespace = self.namespace, inner
         try:
             term = self.build(node.args[0])
@@ -392,7 +391,12 @@ class _Builder:
         if is_matrix(term):
             raise self.shape_error(node, "the term of a sum must be a scalar",
                                    "index the matrices, e.g. X[i, j]")
-        return sp.Sum(term, *limits)
+        total = sp.Sum(term, *limits)
+        terms = _sum_terms(total)
+        if terms > self.limits.max_sum_terms:
+            raise self.limit_error(node, "max_sum_terms", f"has {terms} terms",
+                                   f"sum over at most {self.limits.max_sum_terms} terms")
+        return total
 
     def _sum_bound(self, rng, item):
         """A summation bound: an integer, or a size (an integer symbol) times at most one more."""
@@ -407,15 +411,6 @@ class _Builder:
                                    "sum over sizes such as n, or at most "
                                    f"{self.limits.max_sum_terms} terms")
         return bound
-
-    def _check_sum_terms(self, node, limits):
-        terms = 1
-        for _, low, high in limits:
-            if (high - low).is_Integer:
-                terms *= max(int(high - low) + 1, 0)
-        if terms > self.limits.max_sum_terms:
-            raise self.limit_error(node, "max_sum_terms", f"has {terms} terms",
-                                   f"sum over at most {self.limits.max_sum_terms} terms")
 
     # -- operations with shape checks -------------------------------------------------------
     def _add(self, node, left, right, *, negate: bool):
@@ -774,6 +769,16 @@ def parse(text: str, namespace: Mapping[str, object], *, where: str = "expressio
         for number in result.atoms(sp.Rational):
             builder.check_number(tree.body, number)
     return result
+
+
+def _sum_terms(total) -> int:
+    """Return the terms of a Sum whose ranges have fixed widths, nested sums multiplied."""
+    own = 1
+    for _, low, high in total.limits:
+        if (high - low).is_Integer:
+            own *= max(int(high - low) + 1, 0)
+    inner = [_sum_terms(s) for s in total.function.atoms(sp.Sum)]
+    return own * max(inner, default=1)
 
 
 def _shorten(text: str, width: int = 60) -> str:
