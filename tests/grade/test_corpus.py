@@ -227,8 +227,9 @@ def test_corpus_covers_every_gradable_part():
             continue
         assert part.id in PARTS, f"no corpus entry for gradable part {part.id}"
         entry = PARTS[part.id]
-        assert len(entry["correct"]) >= MIN_FORMS, part.id
-        assert len(entry["wrong"]) >= MIN_FORMS, part.id
+        # at least three of each that the grader is expected to get right today (not known failures)
+        assert sum(1 for c in entry["correct"] if not _entry(c)[1]) >= MIN_FORMS, part.id
+        assert sum(1 for w in entry["wrong"] if "known_failure" not in w) >= MIN_FORMS, part.id
         if part.grading.rule == "symbolic":   # plain and LaTeX forms both
             texts = [_entry(c)[0] for c in entry["correct"]]
             assert any("\\" in t for t in texts) and any("\\" not in t for t in texts), part.id
