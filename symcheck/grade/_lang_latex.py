@@ -26,7 +26,7 @@ import re
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
 
-from symcheck.grade._lang_plain import syntax_failure
+from symcheck.grade._lang_plain import PRECEDENCE_LEVELS, group_level, syntax_failure
 from symcheck.grade._lang_shapes import CONSTANTS, FUNCTION_ALIASES, FUNCTIONS, GREEK
 from symcheck.grade._lang_tree import LangFail, Node
 
@@ -51,9 +51,7 @@ def _alternatives(words) -> str:
 
 GRAMMAR = r"""
 start: [DOLLAR] [EQ] expr [DOLLAR]
-expr: hterm (PM hterm)*
-hterm: term (HOP term)*
-term: signed (MULOP signed)*
+expr: signed ((PM | MULOP | HOP) signed)*
 signed: PM* juxt
 juxt: factor+
 factor: primary post*
@@ -169,12 +167,6 @@ def _node(op, args, value, items) -> Node:
     return Node(op, tuple(args), value, _start(items[0]), _end(items[-1]))
 
 
-def _chain(op, items) -> Node:
-    if len(items) == 1:
-        return items[0]
-    return _node(op, items[0::2], tuple(str(t) for t in items[1::2]), items)
-
-
 def _sign(token) -> str:
     return "-" if str(token) in ("-", "\u2212") else "+"
 
@@ -186,15 +178,10 @@ class _Build(Transformer):
         return next(i for i in reversed(items) if isinstance(i, Node))
 
     def expr(self, items):
-        if len(items) == 1:
-            return items[0]
-        return _node("add", items[0::2], ("+",) + tuple(_sign(t) for t in items[1::2]), items)
-
-    def hterm(self, items):
-        return _chain("hprod", items)
-
-    def term(self, items):
-        return _chain("prod", items)
+        units, ops = items[0::2], items[1::2]
+        for kind, op in PRECEDENCE_LEVELS:       # the same precedence as the plain grammar
+            units, ops = group_level(units, ops, kind, op)
+        return units[0]
 
     def signed(self, items):
         *signs, operand = items

@@ -11,6 +11,9 @@ over the input and an over-deep answer is refused while it is read (``Node`` che
 Precedence, loosest first: ``+ -``; ``∘ ⊙ ⊗`` (elementwise and Kronecker products); ``* @ / · ×``;
 a leading sign; a number times what follows it (``2X``, ``2 X``, ``2(a + b)``); ``^`` / ``**``
 (right-associative, the exponent may carry a sign: ``X^-1``); postfix ``.T  '  ᵀ  .I  ⁻¹  [i, j]``.
+The grammar reads an expression as operands joined by operators, and the precedence above is
+applied to that flat list in one pass (:func:`_precedence`): half the LALR reductions of one
+grammar level per precedence level, and no recursion.
 
 >>> parse_plain("2X.T*y")
 prod(('*',), implicit(num('2'), post('.T', name('X'))), name('y'))
@@ -25,18 +28,14 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from symcheck.grade._lang_tree import LangFail, Node
 
-__all__ = ["parse_plain", "syntax_failure"]
+__all__ = ["PRECEDENCE_LEVELS", "group_level", "parse_plain", "syntax_failure"]
 
 GRAMMAR = r"""
 start: [EQ] expr
-expr: hterm (PM hterm)*
-hterm: term (HOP term)*
-term: unary (MULOP unary)*
-unary: PM* imp
-?imp: power
-    | NUMBER npower -> implicit
-power: postfix (POW unary)?
-npower: npostfix (POW unary)?
+expr: operand ((PM | MULOP | HOP | POW) operand)*
+operand: PM* unit
+?unit: postfix
+     | NUMBER npostfix -> implicit
 postfix: primary post*
 npostfix: nprimary post*
 ?primary: nprimary
@@ -81,16 +80,85 @@ def _end(item) -> int:
     return item.end_pos if isinstance(item, Token) else item.end
 
 
-def _chain(op: str, items) -> Node:
-    """``a OP b OP c`` -> one node ``op`` with the operands as args and the operators as value."""
-    if len(items) == 1:
-        return items[0]
-    operands, ops = tuple(items[0::2]), tuple(str(t) for t in items[1::2])
-    return Node(op, operands, ops, *_span(items))
-
-
 def _normal_sign(token) -> str:
     return "-" if str(token) in ("-", "\u2212") else "+"
+
+
+class _Operand:
+    """One operand of an expression: its sign, a number written before it (``2X``), the rest."""
+
+    __slots__ = ("negative", "coefficient", "node", "start")
+
+    def __init__(self, negative, coefficient, node, start):
+        self.negative, self.coefficient, self.node, self.start = negative, coefficient, node, start
+
+
+def _signed(operand: _Operand, node: Node | None = None) -> Node:
+    """The operand's value: sign × coefficient × node (``node`` replaces its own when given)."""
+    node = operand.node if node is None else node
+    if operand.coefficient is not None:
+        node = Node("implicit", (operand.coefficient, node), None, operand.coefficient.start, node.end)
+    if operand.negative:
+        node = Node("neg", (node,), None, operand.start, node.end)
+    return node
+
+
+# Binding, tightest first after ^: products, then ∘ ⊙ ⊗, then + -.  A sign binds looser than ^
+# (-X^2 is -(X^2)) and tighter than *; a number before a name binds looser than ^ (2X^2 is 2·X²).
+PRECEDENCE_LEVELS = (("MULOP", "prod"), ("HOP", "hprod"), ("PM", "add"))
+
+
+def _precedence(operands, operators) -> Node:
+    """Build the tree of ``o0 op1 o1 op2 o2 ...`` by operator precedence, without recursion.
+
+    Runs of one level become one n-ary node (``a + b - c`` is a single ``add``), so a long sum
+    is a shallow tree.
+    """
+    units, ops, run = [], [], [operands[0]]
+    for token, operand in zip(operators, operands[1:]):
+        if token.type == "POW":
+            run.append(operand)
+            continue
+        units.append(_power_chain(run))
+        ops.append(token)
+        run = [operand]
+    units.append(_power_chain(run))
+    for kind, op in PRECEDENCE_LEVELS:
+        units, ops = group_level(units, ops, kind, op)
+    return units[0]
+
+
+def _power_chain(run) -> Node:
+    """``a ^ b ^ c`` is a^(b^c); each operand keeps its own sign and coefficient."""
+    acc = _signed(run[-1])
+    for operand in reversed(run[:-1]):
+        acc = _signed(operand, Node("pow", (operand.node, acc), None, operand.node.start, acc.end))
+    return acc
+
+
+def group_level(units, ops, kind, op):
+    """Join the runs of operators of terminal type ``kind`` into n-ary ``op`` nodes."""
+    out_units, out_ops, run_units, run_ops = [], [], [units[0]], []
+    for token, unit in zip(ops, units[1:]):
+        if token.type == kind:
+            run_units.append(unit)
+            run_ops.append(token)
+            continue
+        out_units.append(_chain_node(op, run_units, run_ops))
+        out_ops.append(token)
+        run_units, run_ops = [unit], []
+    out_units.append(_chain_node(op, run_units, run_ops))
+    return out_units, out_ops
+
+
+def _chain_node(op, units, tokens) -> Node:
+    if len(units) == 1:
+        return units[0]
+    if op == "add":
+        value = ("+",) + tuple(_normal_sign(t) for t in tokens)
+    else:
+        value = tuple(str(t) for t in tokens)
+    return Node(op, tuple(units), value, units[0].start, units[-1].end)
 
 
 class _Build(Transformer):
@@ -101,34 +169,19 @@ class _Build(Transformer):
 
     def expr(self, items):
         if len(items) == 1:
-            return items[0]
-        ops = tuple(_normal_sign(t) for t in items[1::2])
-        return Node("add", tuple(items[0::2]), ("+",) + ops, *_span(items))
+            return _signed(items[0])
+        return _precedence(items[0::2], items[1::2])
 
-    def hterm(self, items):
-        return _chain("hprod", items)
-
-    def term(self, items):
-        return _chain("prod", items)
-
-    def unary(self, items):
-        *signs, operand = items
+    def operand(self, items):
+        *signs, unit = items
         negative = sum(_normal_sign(s) == "-" for s in signs) % 2 == 1
-        if not negative:
-            return operand
-        return Node("neg", (operand,), None, _start(signs[0]), operand.end)
+        coefficient, node = unit if isinstance(unit, tuple) else (None, unit)
+        start = _start(signs[0]) if signs else (coefficient or node).start
+        return _Operand(negative, coefficient, node, start)
 
     def implicit(self, items):
         number, rest = items
-        return Node("implicit", (self.number([number]), rest), None, *_span(items))
-
-    def power(self, items):
-        if len(items) == 1:
-            return items[0]
-        base, _, exponent = items
-        return Node("pow", (base, exponent), None, base.start, exponent.end)
-
-    npower = power
+        return self.number([number]), rest
 
     def postfix(self, items):
         primary, *posts = items
