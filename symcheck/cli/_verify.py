@@ -144,10 +144,15 @@ def run(args) -> int:
             bar.label = f"verify {part_id}" if part_id else "verify"
 
         reports = check_parts(parts, examples=args.examples, progress=progress)
+    from symcheck.grade import key_findings, render_findings
+
+    findings = key_findings(parts)   # root errors and what carries them forward (the grader's)
     if args.json:
-        print(json.dumps({"parts": [r.to_dict() for r in reports]}, indent=2, ensure_ascii=False))
+        print(json.dumps({"parts": [r.to_dict() for r in reports],
+                          "findings": [f.to_dict() for f in findings]}, indent=2, ensure_ascii=False))
     else:
         print(render_table(reports))
+        print(render_findings(findings))
     failed = failed_proofs(reports)
     if failed:
         from symcheck.errors import ProofError

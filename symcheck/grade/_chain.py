@@ -16,7 +16,7 @@ import numpy as np
 
 from symcheck.grade._classify import EQUAL, UNEQUAL, compare_values, fmt_matrix
 from symcheck.grade._result import Reason
-from symcheck.grade._symbolic import answer_shape, evaluate_on
+from symcheck.grade._symbolic import _EVALUATION_ERRORS, answer_shape, evaluate_on
 from symcheck.tolerances import TOLERANCES, tolerance
 
 __all__ = ["broken_step", "broken_number_step", "integer_counterexample"]
@@ -39,6 +39,13 @@ def broken_step(prepared, lines: Sequence, texts: Sequence[str]) -> Reason | Non
     tol = tolerance(prepared.part.grading.tolerance)
     roles = [_role(prepared, a) for a in lines]
     draws = prepared.draws
+    for i, answer in enumerate(lines):
+        try:
+            evaluate_on(answer, draws)
+        except _EVALUATION_ERRORS as exc:
+            what = getattr(exc, "what", None) or type(exc).__name__
+            return Reason("CHAIN_STEP", f"line {i + 1} `{texts[i]}` cannot be evaluated at every size "
+                                        f"({what})")
     for i, (answer, role) in enumerate(zip(lines, roles)):
         if i == 0:
             if role == "function":
@@ -49,8 +56,8 @@ def broken_step(prepared, lines: Sequence, texts: Sequence[str]) -> Reason | Non
         before = lines[i - 1]
         if roles[i - 1] == "function" and role == "answer":
             continue   # the step that differentiates; the final line is graded against the truth
-        shape_a = [answer_shape(before, d.sizes) for d in draws]
-        shape_b = [answer_shape(answer, d.sizes) for d in draws]
+        shape_a = [answer_shape(before, d.sizes) or (1, 1) for d in draws]   # a scalar is 1×1
+        shape_b = [answer_shape(answer, d.sizes) or (1, 1) for d in draws]
         if shape_a != shape_b:
             return Reason("CHAIN_STEP", f"line {i + 1} `{texts[i]}` has another shape than line {i} "
                                         f"`{texts[i - 1]}`, so it cannot be equal to it")
@@ -117,7 +124,7 @@ def integer_counterexample(prepared, before, answer, *, batch: int = 32) -> str 
             b = evaluate_on(answer, [draw])[0]
             a = (evaluate_on(before, [draw])[0] if before is not None
                  else prepared.evaluator.batch(prepared.function_expr, sizes, values))
-        except (ArithmeticError, ValueError, TypeError, np.linalg.LinAlgError):
+        except _EVALUATION_ERRORS:
             continue
         if a.shape != b.shape:
             continue

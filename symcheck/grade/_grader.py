@@ -70,7 +70,8 @@ class Grader:
         self._catalogue = catalogue
         self._examples = examples
         self._parse = parser
-        self._targets: dict[str, object] = {}
+        self._targets: dict[tuple, tuple] = {}
+        self._latest: dict[str, tuple] = {}
         self._networks: dict[tuple, dict] = {}
         self._cache: OrderedDict = OrderedDict()
 
@@ -102,8 +103,11 @@ class Grader:
         """
         key = (part.id, None if truth is None else id(truth))
         stored = self._targets.get(key)
+        if stored is None and truth is None:   # prepared already from a kind's truth: reuse it
+            stored = self._targets.get(self._latest.get(part.id))
         if stored is None or (stored[0] is not part and stored[0] != part):
             stored = self._targets[key] = (part, self._prepare(part, truth), truth)
+            self._latest[part.id] = key
         return stored[1]
 
     def _prepare(self, part, truth=None):
@@ -388,6 +392,14 @@ def _as_key(message: str) -> str:
     return message.replace("your answer", "the key's answer", 1).replace("your earlier", "its earlier")
 
 
+def verify_grader() -> Grader:
+    """Return the Grader ``symcheck verify`` judges the key with (one per process)."""
+    global _VERIFY_GRADER
+    if _VERIFY_GRADER is None:
+        _VERIFY_GRADER = Grader()
+    return _VERIFY_GRADER
+
+
 def judge_key_claim(part, truth, claim) -> KeyJudgement:
     """Judge the key's ``claim`` (an answer text, a number's text, or a list of lines) for ``part``.
 
@@ -395,10 +407,7 @@ def judge_key_claim(part, truth, claim) -> KeyJudgement:
     is the one comparison: ``symcheck verify`` judges the key with it, as students are graded.
     A scalar written for c·I (the key's ``2``) is a warning, the rest maps by verdict.
     """
-    global _VERIFY_GRADER
-    if _VERIFY_GRADER is None:
-        _VERIFY_GRADER = Grader()
-    grader = _VERIFY_GRADER
+    grader = verify_grader()
     target = grader.target(part, truth)
     result = grader._grade_new(part, target, claim)[0] if _check_type(claim) is None \
         else _result(part, *_check_type(claim), None, _shown_input(claim))

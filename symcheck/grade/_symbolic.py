@@ -22,12 +22,14 @@ from symcheck.grade._classify import (
     factor_text,
     missing_terms,
 )
+from symcheck.errors import AnswerError
 from symcheck.grade._result import Reason
 from symcheck.tolerances import tolerance
 
 __all__ = ["Judgement", "judge_symbolic", "evaluate_on", "answer_shape"]
 
-_EVALUATION_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, np.linalg.LinAlgError)
+_EVALUATION_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, np.linalg.LinAlgError,
+                      AnswerError)   # an index beyond the size drawn, say
 
 
 @dataclass(frozen=True)
