@@ -531,11 +531,11 @@ class _Infer:
             self.fail("UNSUPPORTED", raw, f"unknown function '{raw.value}'", fix)
         arity = FUNCTIONS[name]
         args = raw.args
-        if (arity is None and len(args) < (1 if name == "sum" else 2) and name != "sum") or (
-                arity is not None and len(args) not in arity):
+        fits = (name == "sum" or len(args) >= 2) if arity is None else len(args) in arity
+        if not fits:
             want = "two or more" if arity is None else " or ".join(str(a) for a in arity)
-            self.fail("SYNTAX", raw, f"{name} takes {want} argument(s), got {len(args)}",
-                      f"write {name}(...) with {want} argument(s)")
+            self.fail("SYNTAX", raw, f"{raw.value} takes {want} argument(s), got {len(args)}",
+                      f"write {raw.value}(...) with {want} argument(s)")
         return self.apply(raw, name, args)
 
     def apply(self, raw, name, args):

@@ -294,7 +294,10 @@ def parse_answer(text: str, symbols: Mapping[str, Sequence], *, definitions=(),
         parsed = definitions
     else:
         parsed = parse_definitions(definitions, symbols) if definitions else {}
-    definitions_key = tuple((name, a.shape) for name, a in parsed.items())
+    # A definition that is just an identity (the catalogue's I = Identity(p)) leaves I to the
+    # language, which sizes it by context: X.T*(X*X.T + lambda*I)^-1*y has an n×n I.
+    definitions_key = tuple((name, a.shape) for name, a in parsed.items()
+                            if not (name == "I" and a.tree.op == "eye"))
     expect = None if shape is None else tuple(d if isinstance(d, Dim) else Dim.of(d) for d in shape)
     aliases_key = tuple(sorted((aliases or {}).items()))
     return _parse_cached(text, _symbols_key(symbols), definitions_key, syntax, where, expect, aliases_key)

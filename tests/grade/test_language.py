@@ -364,3 +364,13 @@ def test_aliases_name_a_symbol_as_the_homework_does():
 def test_a_bold_number_is_the_number(text, literal):
     answer = parse_answer(text, {})
     assert answer.number_literal == literal and answer.shape == ()
+
+
+def test_a_defined_identity_is_still_sized_by_context():
+    definitions = [("I", "Identity(p)")]
+    dual = parse_answer("X.T*(X*X.T + lambda*I)^-1*y", SYMBOLS, definitions=definitions)
+    primal = parse_answer("(X.T*X + lambda*I)^-1*X.T*y", SYMBOLS, definitions=definitions)
+    values = _draw()
+    assert "I" not in dual.names and "I" not in primal.names
+    np.testing.assert_allclose(dual.evaluate(values, SIZES), _oracle(_dual_ridge, values), rtol=1e-10)
+    np.testing.assert_allclose(primal.evaluate(values, SIZES), _oracle(_ridge, values), rtol=1e-10)
