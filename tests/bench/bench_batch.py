@@ -173,3 +173,43 @@ def test_batch_rate_against_sympy_and_two_jobs(tmp_path):
     assert rate_one >= 2000
     assert rate_one >= 100 * baseline
     assert one / two >= 1.7
+
+
+def test_hostile_files_are_answered_within_2_s_and_bounded_memory(tmp_path):
+    """Each hostile submission of tests/grade/test_submission.py gets its verdict or error fast."""
+    import tracemalloc
+
+    from symcheck.errors import SubmissionError
+    from symcheck.grade import read_submission
+
+    sys.path.insert(0, str(ROOT / "tests" / "grade"))
+    from test_submission import HOSTILE, KNOWN
+
+    cases = {name: content for name, (content, _, _) in HOSTILE.items()}
+    cases["five_mb_answer"] = '[answers]\n"1.4.first" = "' + "x" * 5_000_000 + '"\n'
+    grader = Grader(load_catalogue())
+    for part_id in KNOWN:           # prepare the parts first: that is once per run, not per file
+        grader.grade_answer(part_id, "0")
+    worst = (0.0, 0, "")
+
+    def grade(path):
+        try:
+            grader.grade_submission(read_submission(path).answers)
+        except SubmissionError:
+            pass
+
+    for name, content in cases.items():
+        path = tmp_path / f"{name}.toml"
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        start = time.perf_counter()
+        grade(path)
+        seconds = time.perf_counter() - start
+        tracemalloc.start()        # a second pass for memory: tracing slows Python down
+        grade(path)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"{name:<20} {seconds * 1e3:8.1f} ms  peak {peak / 1e6:6.1f} MB")
+        worst = max(worst, (seconds, peak, name))
+        assert seconds < 2.0, name
+        assert peak < 200e6, name
+    print(f"slowest: {worst[2]} in {worst[0]:.2f} s")
