@@ -18,7 +18,7 @@ EPILOG = """\
 examples:
   symcheck grade --part 1.4.first "a*b.T"
   symcheck grade --part 1.4.first '\\mathbf{b}\\mathbf{a}^\\top' --json
-  symcheck grade --part 3.1.a5 -- "-0.42614473734"      (an answer starting with '-': put -- first)
+  symcheck grade --part 1.4.first -- "-b*a.T"          (an answer starting with '-': put -- first)
   symcheck grade ada.toml                                 a table of every part
   symcheck grade ada.toml --format json                   {"score", "max_score", "parts": [...]}
   symcheck grade ada.toml --format gradescope --out results.json

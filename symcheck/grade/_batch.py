@@ -87,10 +87,12 @@ class FileOutcome:
 
     @property
     def score(self) -> float:
+        """Return the points scored, manual parts left out."""
         return sum(r.score for r in self.rows if r.verdict != "manual")
 
     @property
     def max_score(self) -> float:
+        """Return the points symcheck grades (manual parts and unreadable entries left out)."""
         return sum(r.max_score for r in self.rows if r.verdict not in ("manual", "error"))
 
 
@@ -103,6 +105,7 @@ class BatchResult:
 
     @property
     def rows(self) -> list[BatchRow]:
+        """Return every row: students in file-name order, parts in catalogue order."""
         return [row for outcome in self.files for row in outcome.rows]
 
     @property
@@ -117,7 +120,7 @@ class BatchResult:
 
     @property
     def answers(self) -> int:
-        """How many answers were graded."""
+        """Return how many answers were graded."""
         return sum(outcome.answered for outcome in self.files)
 
     def summary(self) -> list[dict]:

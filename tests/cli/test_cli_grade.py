@@ -54,6 +54,8 @@ def test_one_answer_right_and_wrong(capsys):
 def test_an_answer_starting_with_a_minus_after_double_dash(capsys):
     code, out, _ = grade(capsys, "--part", "3.1.a5", "--", "-0.42614473734")
     assert code == 0 and "correct" in out.splitlines()[0]
+    code, out, _ = grade(capsys, "--part", "1.4.first", "--", "-b*a.T")
+    assert code == 0 and out.startswith("1.4.first: incorrect")
 
 
 def test_an_unknown_part_is_a_usage_error_with_suggestions(capsys):
