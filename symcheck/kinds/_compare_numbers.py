@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from symcheck.errors import ExpressionError
 from symcheck.kinds._verdict import Truth, Verdict
-from symcheck.tolerances import TOLERANCES, tolerance
+from symcheck.tolerances import TOLERANCES
 
 __all__ = ["compare_number", "compare_table", "round_half_up"]
 

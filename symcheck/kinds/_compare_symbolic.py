@@ -1,9 +1,9 @@
 """The rule ``symbolic``: a claimed formula against the truth, equal as functions.
 
-Both are evaluated at the same seeded random instances (sizes and values drawn under the
-part's assumptions); the claim agrees when the largest relative difference is within the
-part's tolerance.  Each intermediate line must equal the line it rewrites (or hold at the
-solution, for an equation).
+The final answer is judged by the grader (``symcheck.grade.judge_key_claim``), the same
+comparison a student's answer gets.  Each intermediate line must equal the line it rewrites
+(or hold at the solution, for an equation): both are evaluated at ``examples`` seeded random
+instances (sizes and values drawn under the part's assumptions), within the part's tolerance.
 """
 
 from __future__ import annotations
@@ -16,21 +16,6 @@ from symcheck.kinds._verdict import Truth, Verdict
 from symcheck.tolerances import tolerance
 
 __all__ = ["compare_symbolic"]
-
-
-def _shape(expr):
-    return tuple(expr.shape) if getattr(expr, "is_Matrix", False) else ()
-
-
-def _same_shape(a, b) -> bool:
-    import sympy as sp
-
-    sa, sb = _shape(a), _shape(b)
-    return len(sa) == len(sb) and all(sp.simplify(x - y) == 0 for x, y in zip(sa, sb))
-
-
-def _fmt_shape(shape) -> str:
-    return "scalar" if not shape else "×".join(str(d) for d in shape)
 
 
 def _max_rel_diff(rows, i: int, j: int) -> float | None:
@@ -55,7 +40,7 @@ def compare_symbolic(problem, truth: Truth, claim, *, examples: int) -> Verdict:
         return Verdict("unverifiable", ("the key's answer is written only in LaTeX, not in the "
                                         "expression language",), truth=truth.text)
     try:
-        expr = problem.parse(claim.answer, where=f"{problem.id} key")
+        problem.parse(claim.answer, where=f"{problem.id} key")
     except ShapeError as err:
         return Verdict("differs", (f"the key's formula does not compose: {err.what}",),
                        truth=truth.text)
@@ -71,51 +56,6 @@ def compare_symbolic(problem, truth: Truth, claim, *, examples: int) -> Verdict:
         return Verdict(verdict.verdict, verdict.reasons + tuple(step_problems), truth=truth.text,
                        note=verdict.note)
     return verdict
-
-
-def _judge_symbolic(problem, truth: Truth, claim, expr, examples: int) -> Verdict:
-    import sympy as sp
-
-    tol = tolerance(problem.grading.tolerance).rtol
-    assumptions = problem.assumption_texts
-    truth_shape = _fmt_shape(_shape(truth.expr))
-    if truth.is_zero:
-        if expr == 0 or (getattr(expr, "is_ZeroMatrix", False)):
-            return Verdict("agrees", (), truth=truth.text,
-                           note=f"the zero tensor of shape {truth_shape}")
-        return Verdict("differs", (f"the key gives {claim.answer}, but the derivative is the zero "
-                                   f"tensor of shape {truth_shape}",), truth=truth.text)
-    if not _shape(expr) and _shape(truth.expr):
-        rows = sample_values([truth.expr, expr * sp.Identity(truth.expr.shape[0])]
-                             if truth.expr.shape[0] == truth.expr.shape[1] else [truth.expr],
-                             assumptions=assumptions, examples=examples)
-        diff = _max_rel_diff(rows, 0, 1) if rows and len(rows[0]) == 2 else None
-        if diff is not None and diff <= tol:
-            return Verdict("warning", (f"the key writes the scalar {claim.answer} for "
-                                       f"{claim.answer}·I, the {truth_shape} {truth.kind}: right as "
-                                       f"shorthand for the map dX ↦ {claim.answer}·dX, but not "
-                                       "a full answer",), truth=truth.text)
-        return Verdict("differs", (f"the key gives the scalar {claim.answer}, but the answer is a "
-                                   f"{truth_shape} {truth.kind}",), truth=truth.text)
-    if not _same_shape(expr, truth.expr):
-        if _shape(expr) and _same_shape(expr.T, truth.expr):
-            rows = sample_values([truth.expr, expr.T], assumptions=assumptions, examples=examples)
-            diff = _max_rel_diff(rows, 0, 1)
-            if diff is not None and diff <= tol:
-                return Verdict("differs", (f"the key's answer is the transpose of the {truth.kind}: "
-                                           f"shape {_fmt_shape(_shape(expr))}, where the "
-                                           f"{truth.kind} has shape {truth_shape}",), truth=truth.text)
-        return Verdict("differs", (f"the key's answer has shape {_fmt_shape(_shape(expr))}, but the "
-                                   f"{truth.kind} has shape {truth_shape}",), truth=truth.text)
-    rows = sample_values([truth.expr, expr], assumptions=assumptions, examples=examples)
-    diff = _max_rel_diff(rows, 0, 1)
-    if diff is None:
-        return Verdict("warning", ("the key's answer could not be evaluated at every instance",),
-                       truth=truth.text)
-    if diff <= tol:
-        return Verdict("agrees", (), truth=truth.text)
-    return Verdict("differs", (f"the key's answer differs from the {truth.kind} at random instances "
-                               f"(max relative difference {diff:.2g})",), truth=truth.text)
 
 
 def _check_symbolic_steps(problem, truth: Truth, claim, examples: int) -> list[str]:

@@ -72,3 +72,68 @@ def test_the_engine_refuses_what_the_grammar_refuses(text, message):
     f = sp.Trace(lam * x.T * M * Q * x) + sp.Trace(A * M * A.T)
     with pytest.raises(UsageError):
         derive(f, x, assumptions=[text])
+
+
+def _instance_symbols():
+    from symcheck.expr import symbols_from_shapes
+
+    ns = symbols_from_shapes(SHAPES)
+    return ns, [ns["lam"] * ns["x"].T * ns["M"] * ns["Q"] * ns["x"], ns["A"] * ns["M"] * ns["A"].T]
+
+
+@pytest.mark.parametrize("text", [g[0] for g in GOOD])
+def test_the_instance_generator_accepts_what_the_grammar_accepts(text):
+    from symcheck.verify import instances
+
+    _, exprs = _instance_symbols()
+    instances(exprs, assumptions=(text,))   # reads the assumptions now; raises if it disagrees
+
+
+def test_an_orthogonal_matrix_is_drawn_orthogonal():
+    import numpy as np
+    from hypothesis import HealthCheck, given, settings
+
+    from symcheck.verify import instances
+
+    _, exprs = _instance_symbols()
+
+    @settings(max_examples=5, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(instances(exprs, assumptions=("Q orthogonal", "lam < 0")))
+    def check(instance):
+        q = instance["Q"]
+        np.testing.assert_allclose(q.T @ q, np.eye(q.shape[0]), atol=1e-12)
+        assert instance["lam"] < 0
+
+    check()
+
+
+@pytest.mark.parametrize("text, message", BAD, ids=[b[0] for b in BAD])
+def test_the_instance_generator_refuses_what_the_grammar_refuses(text, message):
+    from symcheck.verify import instances
+
+    _, exprs = _instance_symbols()
+    with pytest.raises(UsageError):
+        instances(exprs, assumptions=(text,))
+
+
+@pytest.mark.parametrize("text", ["Q orthogonal", "lam < 0"])
+def test_the_catalogue_accepts_the_texts_issue_8_found_disputed(tmp_path, text):
+    from symcheck.catalogue import load_file
+
+    path = tmp_path / "ok.toml"
+    path.write_text(f'''[section]
+number = "9"
+title = "T"
+points = 1
+
+[[parts]]
+id = "9.1.a"
+title = "t"
+statement = "s"
+symbols = {{ Q = ["n", "n"], x = ["n", 1], lam = [] }}
+assumptions = ["{text}"]
+ask = {{ kind = "derivative", function = "lam*x.T*Q*x", wrt = "x" }}
+grading = {{ rule = "symbolic", points = 1 }}
+''', encoding="utf-8")
+    (part,) = load_file(path).parts
+    assert part.problem.assumptions == (parse_assumption(text),)
