@@ -19,7 +19,7 @@ import time
 
 def _run_case(case: dict) -> dict:
     out, err = io.StringIO(), io.StringIO()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         if case["mode"] == "parse":
             code, text = _parse(case)
@@ -29,7 +29,24 @@ def _run_case(case: dict) -> dict:
             code, text = main(case["args"]), ""
     return {"name": case["name"], "exit": code, "text": text, "stdout": out.getvalue()[:4000],
             "stderr": err.getvalue()[:4000], "seconds": time.perf_counter() - start,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "cpu_seconds": time.process_time() - cpu_start,
+            "peak_mb": peak_mb()}
+
+
+def peak_mb() -> float:
+    """Return this process's peak resident memory in MB since it started (exec'd).
+
+    Linux's VmHWM belongs to the process image, whereas ru_maxrss also keeps the RSS of the
+    parent it was forked from (a large pytest process would count against every child).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _parse(case: dict) -> tuple[int, str]:

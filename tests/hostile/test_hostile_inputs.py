@@ -3,10 +3,12 @@
 The cases (hostile_corpus.py) run in child processes, a few groups in parallel, each child under
 an address-space ceiling of 1 GB (RLIMIT_AS) with a per-case alarm and a hard timeout for the
 whole child.  For every case the test asserts the exit code and the first words of the error's
-message; for every child, the peak resident memory (``os.wait4``'s ``ru_maxrss``) below 300 MB.
-Time is bounded by the alarm (a hang fails the case) and checked against a generous bound, far
-above the 2 s target, so that a loaded machine does not make the test flaky; the real figures
-are in the closing table (make_table.py).
+message; for every case, the child's peak resident memory so far below 300 MB (Linux's VmHWM of
+the child's own image: ``ru_maxrss`` from ``os.wait4`` or ``RUSAGE_CHILDREN`` would also count the
+pytest process the child was forked from).
+Time is bounded by the alarm (a hang fails the case) and the CPU time of each case checked
+against a generous bound, far above the 2 s target, so that a loaded machine does not make the
+test flaky; the real wall-clock figures are in the closing table (make_table.py).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 MEMORY_CEILING = 1 << 30          # RLIMIT_AS of each child
 PEAK_RSS_MB = 300                 # the issue's bound on resident memory
 SECONDS_PER_CASE_ALARM = 30       # a case still running after this is a hang
-GENEROUS_SECONDS = 10             # 5x the 2 s target: only a real regression fails
+GENEROUS_SECONDS = 10             # CPU s, 5x the 2 s target: only a real regression fails
 GROUPS = 4
 
 
@@ -53,14 +55,14 @@ def _run_group(cases, folder: Path, index: int) -> dict:
                                  stdout=out, stderr=err, cwd=folder, env=env)
         timer = threading.Timer(SECONDS_PER_CASE_ALARM * len(cases) + 60, child.kill)
         timer.start()
-        _, status, usage = os.wait4(child.pid, 0)
+        _, status, _ = os.wait4(child.pid, 0)
         timer.cancel()
         child.returncode = os.waitstatus_to_exitcode(status)
     results = {}
     for line in out_path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         results[record["name"]] = record
-    return {"results": results, "peak_mb": usage.ru_maxrss / 1024, "returncode": child.returncode}
+    return {"results": results, "returncode": child.returncode}
 
 
 @pytest.fixture(scope="module")
@@ -99,5 +101,5 @@ def test_hostile_input_gets_a_clear_error_in_bounded_time_and_memory(outcomes, c
         message = _message(record)
         assert case.words in message, (case.name, message)
         assert "Traceback" not in record["stderr"]
-    assert record["seconds"] < GENEROUS_SECONDS, (case.name, record["seconds"])
-    assert run["peak_mb"] < PEAK_RSS_MB, (case.name, run["peak_mb"])
+    assert record["cpu_seconds"] < GENEROUS_SECONDS, (case.name, record["cpu_seconds"])
+    assert record["peak_mb"] < PEAK_RSS_MB, (case.name, record["peak_mb"])
