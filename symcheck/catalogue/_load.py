@@ -198,7 +198,7 @@ def _read_ask(reader: _Reader):
         elif not field.allows(value):
             raise ask.error(field.name, f"{field.name} = {_short(value)} is not allowed for a {name} "
                             "question", f"use {field.describe_choices()}")
-    if models and values["quantity"] is not None:
+    if values["model"] in models and values["quantity"] is not None:
         known = models[values["model"]]
         if values["quantity"] not in known:
             import difflib
