@@ -12,6 +12,7 @@ examples:
   symcheck list
   symcheck list 3.1            only the parts whose id starts with 3.1
   symcheck list --json         {"parts": [{"id", "section", "title", "asks", "points", ...}]}
+  symcheck list --check --catalogue DIR   parse every formula now (exit 3 for a broken one)
 """
 
 
@@ -24,6 +25,8 @@ def register(subparsers) -> None:
     parser.add_argument("parts", nargs="*", metavar="PART",
                         help="part ids or prefixes (e.g. 1.5 or 3.1.grad); default: all")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--check", action="store_true",
+                        help="parse every formula of the listed parts now (they are parsed when first used)")
     parser.add_argument("--catalogue", metavar="DIR",
                         help="a folder of catalogue files (default: the shipped homework)")
     parser.set_defaults(func=run)
@@ -39,6 +42,9 @@ def run(args) -> int:
     """Print the catalogue as a table or JSON."""
     catalogue = load_catalogue(args.catalogue)
     parts = catalogue.select(args.parts)
+    if args.check:
+        for part in parts:
+            part.problem.check()
     rows = [{"id": p.id, "section": p.section, "title": p.title, "kind": p.ask.kind,
              "asks": describe_ask(p), "points": p.grading.points, "rule": p.grading.rule}
             for p in parts]

@@ -191,3 +191,16 @@ def test_defaults_merge_into_parts(tmp_path):
         'symbols = { X = ["m", "n"], a = ["m", 1], b = ["n", 1] }', 'symbols = { b = ["n", 1] }')
     (part,) = load_file(_write(tmp_path, text)).parts
     assert set(part.symbols) == {"X", "a", "b"}
+
+
+def test_list_check_parses_every_formula(tmp_path, capsys):
+    from symcheck.cli import main
+
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    _write(folder, _sub('"a.T*X*b"', '"a.T*X*c"')(GOOD))
+    assert main(["list", "--catalogue", str(folder)]) == 0      # formulas are parsed when used
+    capsys.readouterr()
+    assert main(["list", "--check", "--catalogue", str(folder)]) == 3
+    assert "9.1.first.ask.function" in capsys.readouterr().err
+    assert main(["list", "--check"]) == 0                       # the shipped catalogue parses
