@@ -15,6 +15,7 @@ a number, or a list of strings (a derivation chain, each line claimed equal to t
 
 from __future__ import annotations
 
+import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -192,7 +193,7 @@ class Grader:
 
     def _claim(self, text: str, where: str) -> NumberClaim:
         text = text.strip()
-        if _LITERAL.fullmatch(text):
+        if _LITERAL.fullmatch(text) and _within_limits(Decimal(text)):
             return NumberClaim(text, Decimal(text), text)
         answer = self._parser()(text, {}, where=where)
         return NumberClaim(answer.plain(), to_decimal(answer.exact(30)), answer.number_literal)
@@ -296,6 +297,12 @@ def _definitions(part) -> tuple:
                  if not (name == "I" and _IDENTITY.fullmatch(text.strip())))
 
 
+def _within_limits(value: Decimal) -> bool:
+    """True when a literal is within the number limits (else the language refuses it: TOO_LARGE)."""
+    digits, exponent = len(value.as_tuple().digits), value.adjusted()
+    return digits <= LIMITS["number_digits"].value and abs(exponent) <= LIMITS["number_exponent"].value
+
+
 def _number_rules(part) -> dict:
     return {"tol": tolerance(part.grading.tolerance),
             "min_figures": int(getattr(part.grading, "min_significant_figures", 4)),
@@ -331,6 +338,8 @@ def _check_type(answer):
         if len(answer) > LIMITS["chain_lines"].value:
             return ("invalid", 0.0, (Reason("TOO_LARGE", f"the derivation has {len(answer)} lines; "
                                                          f"the limit is {LIMITS['chain_lines'].describe()}"),))
+    if isinstance(answer, float) and not math.isfinite(answer):
+        return ("invalid", 0.0, (Reason("SYNTAX", f"{answer!r} is not a finite number"),))
     if isinstance(answer, str) and not answer.strip():
         return ("missing", 0.0, (Reason("MISSING", "the answer is empty"),))
     return None

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
+import math
 
 from symcheck.grade._result import Reason
 from symcheck.tolerances import TOLERANCES, Tolerance
@@ -98,7 +99,12 @@ def _within(claim: Decimal, truth: Decimal, tol: Tolerance) -> bool:
 
 
 def _rounded_match(claim: NumberClaim, truth: Decimal) -> bool:
-    return claim.literal is not None and round_to(truth, quantum(claim.literal)) == claim.value
+    """True when the literal is ``truth`` correctly rounded to its last digit, and that digit is
+    not coarser than the truth itself (``0`` shows no digit of 0.27)."""
+    if claim.literal is None:
+        return False
+    q = quantum(claim.literal)
+    return Decimal(1).scaleb(q) <= abs(truth) and round_to(truth, q) == claim.value
 
 
 def _ratio_text(ratio: Fraction) -> str:
@@ -115,7 +121,10 @@ def _sign_or_factor(claim: NumberClaim, truth: Decimal, tol: Tolerance) -> Reaso
         return None
     if _matches(claim, -truth, tol):
         return Reason("SIGN", f"your answer {claim.text} is minus the value {fmt(truth)}: check the sign")
-    simple = Fraction(float(claim.value / truth)).limit_denominator(MAX_FACTOR)
+    ratio = float(claim.value / truth)
+    if not math.isfinite(ratio):
+        return None
+    simple = Fraction(ratio).limit_denominator(MAX_FACTOR)
     if simple in (0, 1, -1) or abs(simple.numerator) > MAX_FACTOR:
         return None
     # A number with few figures matches some p/q by chance (0.89 ≈ 4/5 · 1.112): then only the
@@ -153,7 +162,8 @@ def judge_number(claim: NumberClaim, truth, *, tol: Tolerance | None = None, min
         return _judge_table(claim, truth, decimals)
     if _within(claim.value, truth, tol):
         return NumberJudgement(True)
-    if claim.literal is not None:
+    # A literal whose last digit is coarser than the truth itself shows none of its digits.
+    if claim.literal is not None and Decimal(1).scaleb(quantum(claim.literal)) <= abs(truth):
         figures = significant_figures(claim.literal)
         if _rounded_match(claim, truth):
             if figures >= min_figures:

@@ -96,6 +96,19 @@ def test_number_rules_on_a3(grader, answer, verdict, code):
     assert result.codes[:1] == ((code,) if code else ())
 
 
+@pytest.mark.parametrize("answer, code", [
+    ("1e999999", "TOO_LARGE"), ("1e-999999", "TOO_LARGE"), ("9" * 5000, "TOO_LARGE"),
+    (10 ** 400, "TOO_LARGE"), (float("nan"), "SYNTAX"), (float("inf"), "SYNTAX"),
+])
+def test_hostile_numbers_are_refused_not_graded(grader, answer, code):
+    result = grader.grade_answer("3.1.a3", answer)
+    assert result.verdict == "invalid" and result.codes == (code,)
+
+
+def test_a_number_showing_no_digit_of_the_truth_is_just_wrong(grader):
+    assert grader.grade_answer("3.1.a3", "0").codes == ("NOT_EQUIVALENT",)     # not SIGN, not PRECISION
+
+
 def test_precision_message_says_how_many_figures(grader):
     result = grader.grade_answer("3.1.a3", "0.3")
     assert "1 significant figure" in result.feedback and "at least 4" in result.feedback
