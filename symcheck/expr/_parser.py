@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -104,6 +105,11 @@ DEFAULT_LIMITS = Limits()
 # exponent (ASCII only; underscores between digits are dropped first, as Python does).
 _DECIMAL = re.compile(r"(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?")
 _LOG2_10 = math.log2(10)
+
+
+@functools.lru_cache(maxsize=4)
+def _LONG_DIGITS(most: int) -> re.Pattern:
+    return re.compile(rf"[0-9_]*\.?[0-9_]{{{most + 1},}}")
 
 _SCALAR_FUNCTIONS: dict[str, Callable] = {
     "exp": sp.exp,
@@ -678,6 +684,12 @@ def _check_size(text: str, where: str, limits: Limits) -> None:
     if len(text) > limits.max_length:
         raise ParseError(f"the expression has {len(text)} characters, more than the limit of "
                          f"{limits.max_length}", where=where, fix="shorten it")
+    digits = _LONG_DIGITS(limits.max_number_digits).search(text)
+    if digits:  # before Python's parser converts it (and trips its 4,300-digit int limit)
+        count = sum(ch.isdigit() for ch in digits.group())
+        raise ParseError(f"the number `{_shorten(digits.group(), 24)}` has {count} digits "
+                         f"({limits.describe('max_number_digits')})", where=where,
+                         fix=f"write at most {limits.max_number_digits} digits, or 1e300-style")
     operators = sum(text.count(op) for op in "+-*/@^,")
     if operators > limits.max_nodes // 2:
         raise ParseError(f"the expression has more than {limits.max_nodes} parts", where=where,

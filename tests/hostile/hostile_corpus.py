@@ -53,7 +53,9 @@ CASES: list[Case] = [
     _parse("literal 1e9999999", "1e9999999*X", _P, "`1e9999999` is about 10^9999999", issue="1"),
     _parse("literal 1e-9999999", "1e-9999999*X", _P, "`1e-9999999` is about 10^-9999999"),
     _parse("literal 0.000…1e-300", "0.0001e-300*X", _P, "`0.0001e-300` is about 10^-304"),
-    _parse("literal 61 digits", "1" * 61, _P, "is too long (the limit number_digits = 60)"),
+    _parse("literal 61 digits", "1" * 61, _P, "has 61 digits (the limit number_digits = 60)"),
+    _parse("literal of 5,000 digits", "9" * 5000, _P, "has 5000 digits (the limit number_digits"),
+    _parse("literal 1.000…(70 digits)", "1." + "0" * 70, _P, "the number `1.000"),
     _parse("literal hex", "0x10*X", _P, "`0x10` is not a decimal number"),
     _parse("literal 1e300 is valid", "1e300*X", 0, "X"),
     # 2. powers bounded in result size
