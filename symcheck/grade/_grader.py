@@ -172,7 +172,9 @@ class Grader:
         return self._grade_symbolic(part, target, str(answer)), None
 
     def _parse_symbolic(self, part, text: str, where: str):
-        return self._parser()(text, part.symbols, definitions=_definitions(part), where=where)
+        answer = self._parser()(text, part.symbols, definitions=_definitions(part), where=where)
+        _check_work(answer, part, where)
+        return answer
 
     def _grade_symbolic(self, part, prepared, text: str) -> GradeResult:
         from symcheck.grade._symbolic import judge_symbolic
@@ -295,6 +297,33 @@ def _definitions(part) -> tuple:
     sizes I by context (in X.T*(X*X.T + lambda*I)^-1*y it is n×n)."""
     return tuple((name, text) for name, text in part.ask.definitions
                  if not (name == "I" and _IDENTITY.fullmatch(text.strip())))
+
+
+def _check_work(answer, part, where: str) -> None:
+    """Refuse (TOO_LARGE) an answer whose intermediate matrices would be too big to evaluate.
+
+    Every node's shape is evaluated with every size at the largest value instances use, an
+    upper bound on what any evaluation of the answer allocates per instance.
+    """
+    from symcheck.grade._prepare import largest_size
+
+    tree = getattr(answer, "tree", None)
+    if tree is None:
+        return
+    top = largest_size(part)
+    sizes = {d: top for shape in part.symbols.values() for d in tuple(shape) if isinstance(d, str)}
+    limit = LIMITS["grade_matrix_entries"].value
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        shape = getattr(node, "shape", None) or ()
+        if len(shape) == 2:
+            entries = shape[0].value(sizes) * shape[1].value(sizes)
+            if entries > limit:
+                raise AnswerError(f"the answer builds a {shape[0]}×{shape[1]} matrix, {entries:,} entries "
+                                  f"at sizes {top}, beyond {LIMITS['grade_matrix_entries'].describe()}",
+                                  code="TOO_LARGE", where=where, fix="simplify it")
+        stack.extend(node.args)
 
 
 def _within_limits(value: Decimal) -> bool:

@@ -217,6 +217,11 @@ def truth_text(part, expr) -> str:
     return text(fold_definitions(expr, part.named_quantities()))
 
 
+def largest_size(part) -> int:
+    """The largest size any instance of ``part`` gets (size draws use distinct values)."""
+    return SIZE_VALUES[0] + max(len(SIZE_VALUES), len(_dims_of(part.symbols))) - 1
+
+
 def _size_draws(rng: np.random.Generator, dims: Sequence[str], count: int,
                 equal: tuple[str, str] | None = None) -> list[dict[str, int]]:
     """Return ``count`` size assignments; all dimensions distinct (except the pair ``equal``)."""

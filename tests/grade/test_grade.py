@@ -155,6 +155,12 @@ def test_an_undecided_answer_is_never_correct(grader, part_id, answer):
     assert result.score == 0
 
 
+def test_an_answer_too_big_to_evaluate_is_refused(grader):
+    huge = "tr(kron(kron(kron(X.T*X, X.T*X), kron(X.T*X, X.T*X)), X.T*X))*kron(a*b.T + b*a.T, Identity(n))"
+    result = grader.grade_answer("1.5.second", huge)
+    assert result.verdict == "invalid" and result.codes == ("TOO_LARGE",)
+
+
 def test_every_verdict_keeps_its_invariants(grader):
     for part_id, answer, _, _ in CASES:
         r = grader.grade_answer(part_id, answer)
