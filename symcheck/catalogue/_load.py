@@ -336,7 +336,13 @@ def _check_toml_nesting(text: str, source: str) -> None:
 def _decode_toml(text: str, source: str) -> dict:
     _check_toml_nesting(text, source)
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+        parts, cap = data.get("parts"), LIMITS["catalogue_parts"]
+        if isinstance(parts, list) and len(parts) > cap.value:
+            raise CatalogueError(f"the file has {len(parts)} parts, more than the limit "
+                                 f"{cap.name} = {cap.value}", where=source,
+                                 fix="split the section into several files")
+        return data
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"this is not valid TOML ({exc})", where=source,
                              fix="check quotes, brackets and '=' signs; LaTeX is safest in '''literal''' strings") from None

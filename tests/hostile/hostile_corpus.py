@@ -158,6 +158,8 @@ CASES: list[Case] = [
          "the file is not UTF-8 text: byte", issue="5"),
     _cli("list: a 2 MB file", ["list", "--catalogue", "{dir}/cat_big"], 3,
          "the file has 2000000 bytes, more than the limit catalogue_file_bytes", issue="4"),
+    _cli("list: 3,000 parts", ["list", "--catalogue", "{dir}/cat_parts"], 3,
+         "the file has 3000 parts, more than the limit catalogue_parts"),
     _cli("list: a good file", ["list", "--catalogue", "{dir}/cat_good"], 0, "1.1.first"),
     _cli("verify: key answer 1e9999999999*X", ["verify", "--catalogue", "{dir}/cat_literal",
                                                 "--examples", "3", "--quiet"], 3,
@@ -247,6 +249,9 @@ def make_files(root: str) -> None:
            .encode("latin-1"))
     _write(join(root, "cat_big", "b.toml"), "# " + "x" * (2_000_000 - 3) + "\n")
     _catalogue(join(root, "cat_good"))
+    os.makedirs(join(root, "cat_parts"))
+    _write(join(root, "cat_parts", "p.toml"), '[section]\nnumber = "1"\ntitle = "t"\npoints = 1\n'
+           + '[[parts]]\nid = "1.a"\n' * 3000)
     _catalogue(join(root, "cat_literal"), answer="1e9999999999*X")
     _catalogue(join(root, "cat_power"), function="tr(((X**64)**64)**64)")
     _catalogue(join(root, "cat_sum"), step="sum(tr(X), (i, 1, 10**12))")
