@@ -29,7 +29,7 @@ from symcheck.tolerances import tolerance
 __all__ = ["Judgement", "judge_symbolic", "evaluate_on", "answer_shape"]
 
 _EVALUATION_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, np.linalg.LinAlgError,
-                      AnswerError)   # an index beyond the size drawn, say
+                      AnswerError, MemoryError)   # an index beyond the size drawn, say
 
 
 @dataclass(frozen=True)
