@@ -129,7 +129,8 @@ def _complex_rows(f: Callable, points: np.ndarray) -> np.ndarray:
 
 def _perturbed(base: np.ndarray, step) -> np.ndarray:
     """Return the rows base + step·e_k, one per entry k of the vec ``base``: (n, n)."""
-    rows = np.tile(base, (base.size, 1))
+    rows = np.empty((base.size, base.size), dtype=np.result_type(base, step))
+    rows[...] = base
     rows[np.arange(base.size), np.arange(base.size)] += step
     return rows
 

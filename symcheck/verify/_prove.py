@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import numpy as np
@@ -215,12 +216,19 @@ def _check_examples(examples) -> None:
 
 def _differential_in(closed_form, wrt, instance):
     """The drawn value of the differential d<wrt> when the closed form is a linear map in it."""
+    symbol = _differential_symbol(closed_form, wrt, tuple(instance.values))
+    return None if symbol is None else np.asarray(instance.values[symbol], dtype=np.float64)
+
+
+@lru_cache(maxsize=512)
+def _differential_symbol(closed_form, wrt, symbols: tuple):
+    """The symbol named d<wrt> among ``symbols`` that occurs in the closed form, or None."""
     import sympy as sp
 
     name = f"d{wrt}"
-    for symbol, value in instance.values.items():
+    for symbol in symbols:
         if isinstance(symbol, sp.MatrixSymbol) and str(symbol) == name and closed_form.has(symbol):
-            return np.asarray(value, dtype=np.float64)
+            return symbol
     return None
 
 

@@ -51,6 +51,17 @@ def _arguments(instance: Instance) -> tuple[tuple, list]:
 
 
 @lru_cache(maxsize=512)
+def _has(expr: sp.Basic, symbol: sp.Basic) -> bool:
+    return expr.has(symbol)
+
+
+@lru_cache(maxsize=512)
+def _position(symbols: tuple, wrt: sp.Basic, start: int) -> int:
+    """Where ``wrt`` sits among the instance's symbols, matched by name (printing is slow)."""
+    return [str(s) for s in symbols].index(str(wrt), start)
+
+
+@lru_cache(maxsize=512)
 def _batch_status(expr: sp.Basic, args: tuple) -> dict:
     """Whether the batched code of (expr, args) agreed with the point-by-point code: None = untried."""
     return {"agrees": None}
@@ -83,8 +94,7 @@ class PartialFunction:
         self._before, self._after = tuple(values[:position]), tuple(values[position + 1:])
         self._scalar_variable = np.ndim(values[position]) == 0
         self.analytic = is_analytic(expr)
-        variable = symbols[position]
-        self._depends = expr.has(variable)
+        self._depends = _has(expr, symbols[position])
 
     def __call__(self, x):
         return self._single(*self._before, x, *self._after)
@@ -102,9 +112,10 @@ class PartialFunction:
             out = np.asarray(batched_function(self._expr, self._symbols)(*self._before, args, *self._after))
             if not self._depends:               # a constant of the variable: no stacking axis
                 out = np.broadcast_to(out, (len(points),) + out.shape)
-        except Exception:  # noqa: BLE001 - the batched code failed where the single code decides
-            status["agrees"] = False
-            return self._one_by_one(points)
+        except Exception:  # noqa: BLE001 - the single code decides what a failure means
+            out = self._one_by_one(points)    # raises as the oracles expect when it fails too
+            status["agrees"] = False          # the batched code alone failed: never use it again
+            return out
         if status["agrees"] is None:
             probe = min(len(points), 2)
             single = [vec(np.asarray(self(x))) for x in points[:probe]]
@@ -122,7 +133,7 @@ def evaluate(expr, closed_form, wrt, instance: Instance):
     """
     symbols, values = _arguments(instance)
     closed_all = numpy_function(closed_form, symbols)
-    position = [str(s) for s in symbols].index(str(wrt), len(instance.sizes))
+    position = _position(symbols, wrt, len(instance.sizes))
     f = PartialFunction(expr, symbols, values, position)
     try:
         with np.errstate(all="ignore"):   # a point outside the domain shows up as inf or nan
