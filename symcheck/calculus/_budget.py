@@ -74,8 +74,10 @@ def work_budget(what: str, *, seconds: float | None = None, ops: int | None = No
     seconds = float(limit("derivation_seconds").value if seconds is None else seconds)
     ops = int(limit("derivation_ops").value if ops is None else ops)
     outer = _ACTIVE.get()
-    now = time.process_time()
-    deadline = min([now + seconds] + [b.deadline for b in outer])
+    deadline = time.process_time() + seconds
+    sooner = min(outer, key=lambda b: b.deadline, default=None)
+    if sooner is not None and sooner.deadline < deadline:  # an outer budget ends first
+        seconds, deadline = sooner.seconds, sooner.deadline
     budget = _Budget(what, seconds, deadline, min([ops] + [b.ops for b in outer]))
     token = _ACTIVE.set(outer + (budget,))
     try:
