@@ -77,18 +77,16 @@ class Fact:
         return _IMPLIES.get(self.property, (self.property,))
 
     def describe(self) -> str:
-        """Return the fact as a short readable line: ``M = Mᵀ``, ``lambda > 0``."""
-        if self.property == "symmetric":
-            return f"{self.name} = {self.name}ᵀ"
-        if self.property == "spd":
-            return f"{self.name} positive definite"
-        if self.property == "orthogonal":
-            return f"{self.name} orthogonal ({self.name}ᵀ{self.name} = I)"
-        if self.property == "well_conditioned":
-            return f"{self.name} well-conditioned"
-        if self.about_matrix:
-            return f"{self.name} {self.property}"
-        return f"{self.name} {self.property}"
+        """Return the fact as a short readable line.
+
+        >>> Fact("M", "symmetric").describe(), Fact("lambda", "> 0").describe()
+        ('M = Mᵀ', 'lambda > 0')
+        """
+        return _SAYS.get(self.property, "{n} " + self.property).format(n=self.name)
+
+
+_SAYS = {"symmetric": "{n} = {n}ᵀ", "spd": "{n} positive definite",
+         "orthogonal": "{n} orthogonal ({n}ᵀ{n} = I)", "well_conditioned": "{n} well-conditioned"}
 
 
 def parse_assumption(text, symbols=None, *, where: str = "assumptions", owner: str = "the part") -> Fact:
