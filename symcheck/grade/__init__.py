@@ -12,12 +12,13 @@ __all__ = ["GRADE_VERDICTS", "GradeResult", "Grader", "KeyJudgement", "PartRepor
            "KeyFinding", "key_findings", "render_findings"]
 
 # Submissions, batches and Gradescope (symcheck/grade/_submission.py, _batch.py, _gradescope.py).
-from symcheck.grade._submission import Submission, SubmissionIssue, read_submission  # noqa: E402
-from symcheck.grade._batch import BatchResult, BatchRow, grade_batch, write_atomically  # noqa: E402
+from symcheck.grade._submission import Submission, SubmissionIssue, find_submissions, read_submission  # noqa: E402,E501
+from symcheck.grade._batch import BatchResult, BatchRow, grade_batch, split_parts, write_atomically  # noqa: E402,E501
 from symcheck.grade._gradescope import gradescope_results, write_gradescope_results  # noqa: E402
 
-__all__ += ["BatchResult", "BatchRow", "Submission", "SubmissionIssue", "grade_batch",
-            "gradescope_results", "read_submission", "write_atomically", "write_gradescope_results"]
+__all__ += ["BatchResult", "BatchRow", "Submission", "SubmissionIssue", "find_submissions",
+            "grade_batch", "gradescope_results", "read_submission", "split_parts",
+            "write_atomically", "write_gradescope_results"]
 
 # The answer language (symcheck/grade/_language.py).
 from symcheck.grade._language import Answer, parse_answer, parse_definitions  # noqa: E402

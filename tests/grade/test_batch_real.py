@@ -61,7 +61,7 @@ def test_a_dask_local_cluster_gives_the_same_rows(folder, alone):
 def test_split_parts_keeps_each_chained_computation_together():
     from symcheck.catalogue import load_catalogue
     from symcheck.grade import Grader
-    from symcheck.grade._batch import split_parts
+    from symcheck.grade import split_parts
 
     catalogue = load_catalogue()
     grader = Grader(catalogue)

@@ -158,7 +158,7 @@ def test_devices_and_folders_are_refused(path):
 
 
 def test_a_folder_over_the_file_limit_is_refused(tmp_path):
-    from symcheck.grade._submission import find_submissions
+    from symcheck.grade import find_submissions
     from symcheck.limits import raised
 
     for i in range(12):
