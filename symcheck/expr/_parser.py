@@ -682,8 +682,8 @@ def _check_size(text: str, where: str, limits: Limits) -> None:
     if not text.strip():
         raise ParseError("the expression is empty", where=where, fix="write an expression, e.g. 2*X")
     if len(text) > limits.max_length:
-        raise ParseError(f"the expression has {len(text)} characters, more than the limit of "
-                         f"{limits.max_length}", where=where, fix="shorten it")
+        raise ParseError(f"the expression has {len(text)} characters, more than "
+                         f"{limits.describe('max_length')}", where=where, fix="shorten it")
     digits = _LONG_DIGITS(limits.max_number_digits).search(text)
     if digits:  # before Python's parser converts it (and trips its 4,300-digit int limit)
         count = sum(ch.isdigit() for ch in digits.group())
@@ -692,15 +692,15 @@ def _check_size(text: str, where: str, limits: Limits) -> None:
                          fix=f"write at most {limits.max_number_digits} digits, or 1e300-style")
     operators = sum(text.count(op) for op in "+-*/@^,")
     if operators > limits.max_nodes // 2:
-        raise ParseError(f"the expression has more than {limits.max_nodes} parts", where=where,
-                         fix="shorten it")
+        raise ParseError(f"the expression has more than {limits.max_nodes} parts "
+                         f"({limits.describe('max_nodes')})", where=where, fix="shorten it")
     depth = deepest = 0
     for ch in text:
         depth += ch in "([{"
         depth -= ch in ")]}"
         deepest = max(deepest, depth)
     if deepest > limits.max_depth:
-        raise ParseError(f"brackets nest {deepest} deep, more than the limit of {limits.max_depth}",
+        raise ParseError(f"brackets nest {deepest} deep, more than {limits.describe('max_depth')}",
                          where=where, fix="simplify the expression")
 
 
@@ -711,11 +711,11 @@ def _check_tree(tree: ast.AST, where: str, limits: Limits) -> None:
         nonlocal count
         count += 1
         if count > limits.max_nodes:
-            raise ParseError(f"the expression has more than {limits.max_nodes} parts",
-                             where=where, fix="shorten it")
+            raise ParseError(f"the expression has more than {limits.max_nodes} parts "
+                             f"({limits.describe('max_nodes')})", where=where, fix="shorten it")
         if level > limits.max_depth:
-            raise ParseError(f"the expression nests more than {limits.max_depth} levels deep",
-                             where=where, fix="simplify it")
+            raise ParseError(f"the expression nests more than {limits.max_depth} levels deep "
+                             f"({limits.describe('max_depth')})", where=where, fix="simplify it")
         for child in ast.iter_child_nodes(node):
             depth_of(child, level + 1)
 

@@ -99,7 +99,7 @@ def test_errors_name_the_column(ns):
 
 
 def test_limits_are_configurable(ns):
-    with pytest.raises(ParseError, match="more than the limit of 5"):
+    with pytest.raises(ParseError, match="more than the limit answer_length = 5"):
         parse("a.T*b + 1", ns, limits=Limits(max_length=5))
 
 

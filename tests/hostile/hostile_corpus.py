@@ -108,8 +108,8 @@ CASES: list[Case] = [
     _parse("fullwidth X", "tr(Ｘ)", _P, "`Ｘ` is FULLWIDTH LATIN CAPITAL LETTER X", issue="7"),
     _parse("superscript two", "X²", _P, "`²` is SUPERSCRIPT TWO"),
     # size limits
-    _parse("deep brackets", "(" * 200 + "X" + ")" * 200, _P, "brackets nest 200 deep"),
-    _parse("10,001 characters", "X+" * 5000 + "XX", _P, "the expression has 10002 characters"),
+    _parse("deep brackets", "(" * 200 + "X" + ")" * 200, _P, "brackets nest 200 deep, more than the limit answer_depth = 60"),
+    _parse("10,001 characters", "X+" * 5000 + "XX", _P, "the expression has 10002 characters, more than the limit answer_length"),
     _parse("tr(X**64) is valid", "tr(X**64)", 0, "Trace(X**64)"),
 
     # the command line: derive
