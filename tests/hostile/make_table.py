@@ -88,7 +88,7 @@ def main(out_path: str) -> None:
                         "from hostile_corpus import make_files; make_files(sys.argv[2])",
                         str(HERE), str(root)], check=True)
         start_code, _, start_seconds, start_mb = _run(
-            [sys.executable, "-c", "import symcheck.cli, symcheck.expr"], root)
+            [sys.executable, "-c", "import symcheck.cli, symcheck.expr._parser"], root)
         rows, worst = [], 0.0
         for case in CASES + _field_cases(root):
             code, first, seconds, peak = _run(_command(case, root), root)
@@ -97,7 +97,7 @@ def main(out_path: str) -> None:
             rows.append(f"| {case.name} | {case.issue or '—'} | `{_shown(case)}` | {case.mode} | "
                         f"{code}{verdict} | {first[:110].replace('|', '/')} | {seconds:.2f} | "
                         f"{peak:.0f} |")
-    head = [f"Interpreter start (import symcheck.cli, symcheck.expr): {start_seconds:.2f} s, "
+    head = [f"Interpreter start with SymPy (import symcheck.cli, symcheck.expr._parser): {start_seconds:.2f} s, "
             f"{start_mb:.0f} MB; slowest input {worst:.2f} s (one fresh process per input).", "",
             "| input | issue 9 item | text or argv | via | exit | message (first words) | s | peak MB |",
             "|---|---|---|---|---|---|---|---|"]
