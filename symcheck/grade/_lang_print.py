@@ -213,12 +213,13 @@ def _latex_product(node: Node) -> str:
     while first.op == "prod":          # (a b) c is the chain a b c: product chains are left-nested
         steps[:0] = list(zip(first.value, first.args[1:]))
         first = first.args[0]
-    rights = [_wrap(_latex(arg), _SIGN + 1, r"\left(", r"\right)") for _, arg in steps]
+    printed = [_latex(arg) for _, arg in steps]          # each operand printed once
+    rights = [_wrap(pair, _SIGN + 1, r"\left(", r"\right)") for pair in printed]
     joiner = r" \cdot " if any(r[:1].isdigit() or r[:1] in ".-" for r in rights) else " "
     text = _wrap(_latex(first), _PROD, r"\left(", r"\right)")
-    for (sym, arg), right in zip(steps, rights):
+    for (sym, _), pair, right in zip(steps, printed, rights):
         if sym == "/":
-            text = rf"\frac{{{text}}}{{{_latex(arg)[0]}}}"
+            text = rf"\frac{{{text}}}{{{pair[0]}}}"
         else:
             text += joiner + right
     return text

@@ -26,6 +26,9 @@ def limit_value(name: str) -> int:
 
 
 _MAX_DEPTH = limit_value("answer_depth")
+# LaTeX's grouping and juxtaposition nodes add no nesting of their own: a bracket costs the same
+# depth in both syntaxes.  (Each counted level is at most three real ones, so walks stay shallow.)
+_STRUCTURAL = frozenset({"group", "lfactor", "juxt"})
 _MAX_NODES = limit_value("answer_nodes")
 
 
@@ -102,7 +105,7 @@ class Node:
             size += arg.size
             if arg.depth > depth:
                 depth = arg.depth
-        self.depth, self.size = depth + 1, size
+        self.depth, self.size = depth + (op not in _STRUCTURAL), size
         self.shape = None
         if self.depth > _MAX_DEPTH:
             raise LangFail("TOO_LARGE", f"the answer nests more than {_MAX_DEPTH} levels deep "

@@ -182,3 +182,26 @@ def test_an_index_outside_its_matrix_at_the_drawn_sizes_is_refused():
     answer = parse_answer("sum(X[i, i], (i, 1, p))", SYMBOLS)
     with pytest.raises(AnswerError, match="outside the 2×3 matrix"):
         answer.evaluate({"X": np.ones((1, 2, 3))}, {"n": 2, "p": 3})
+
+
+@pytest.mark.parametrize("make", [
+    lambda k: "2*(" * k + "X.T*X" + ").T" * k,
+    lambda k: r"2\left(" * k + r"\mathbf{X}^\top\mathbf{X}" + r"\right)^\top" * k,
+    lambda k: "sigmoid(" * k + "X" + ")" * k,
+    lambda k: "-(" * k + "X" + ")" * k,
+    lambda k: "(" * k + "M" + ")^2" * min(k, 3) + ")" * (k - min(k, 3)),
+    lambda k: r"\frac{1}{" * k + "2" + "}" * k,
+])
+def test_the_deepest_accepted_answer_goes_through_every_method(make):
+    symbols = {"X": ("p", "p"), "M": ("p", "p")}
+    deepest = None
+    for k in range(1, 70):
+        try:
+            deepest = parse_answer(make(k), symbols)
+        except AnswerError as error:
+            assert error.code == "TOO_LARGE"
+            break
+    assert deepest is not None
+    parse_answer(deepest.plain(), symbols), deepest.latex()
+    values = {"X": np.eye(2)[None] * 0.5, "M": np.eye(2)[None] * 0.5}
+    deepest.evaluate(values, {"p": 2})
