@@ -1,9 +1,10 @@
 """A first comparison of a claim (the key's, or a student's) with the truth symcheck derived.
 
-Each kind of question judges claims by its grading rule (``symcheck.kinds``): symbolic claims
-by evaluation at random instances, numbers with the catalogue's tolerance and the precision
-the claim prints, table values after rounding.  Every verdict is one of ``agrees``,
-``differs``, ``warning`` or ``unverifiable``, with its reasons.
+Each kind of question judges claims by its grading rule (``symcheck.kinds``), with the grader
+(``judge_key_claim``): symbolic claims on the grader's instances, numbers by the digits they
+print, table values after rounding; the claim's lines by the grader's chain checker and number
+rules.  Every verdict is one of ``agrees``, ``differs``, ``warning`` or ``unverifiable``, with
+its reasons (``Reason`` objects: a code and a message).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ def compare_claim(part, truth: Truth, *, examples: int = 12) -> Verdict:
     ...                                     reference=part.function_expr()))
     >>> verdict.verdict
     'warning'
-    >>> verdict.reasons[0]
-    'the final answer agrees; ...line 3 ... cannot be evaluated ...'
+    >>> verdict.reasons[0].code, verdict.reasons[0].message
+    ('CHAIN_STEP', 'the final answer agrees, but line 3 ... cannot be evaluated ...')
     """
-    problem = part.problem
-    return problem.kind.compare(problem, truth, part.key, examples=examples)
+    from symcheck.grade._keycheck import judge_claim
+
+    return judge_claim(part, truth, examples=examples)

@@ -26,7 +26,7 @@ from typing import Iterable
 from symcheck.errors import AnswerError
 from symcheck.grade._numbers import NumberClaim, fmt, judge_number, to_decimal
 
-__all__ = ["KeyFinding", "key_findings", "render_findings"]
+__all__ = ["KeyFinding", "key_findings", "render_findings", "step_findings"]
 
 _NETWORK = "net221"
 
@@ -174,6 +174,30 @@ def _chain_findings(grader, part) -> list[KeyFinding]:
     bad = int(reason.message.split()[1]) - 1
     return [KeyFinding(part.id, numbers[bad], texts[bad], target.truth_text, True, (), reason.code,
                        reason.message.replace(f"line {bad + 1} ", f"line {numbers[bad]} ", 1))]
+
+
+def step_findings(part, *, grader=None) -> list[KeyFinding]:
+    """Return the findings on the key's intermediate lines of one part (its answer aside).
+
+    A network value's lines that show a value are checked exactly with the number rules; a
+    symbolic part's chain of lines with the chain checker a student's derivation goes through.
+    These are the step findings of :func:`key_findings`, and ``symcheck verify`` lists them
+    under the part's verdict.
+
+    >>> from symcheck.catalogue import load_catalogue
+    >>> [(f.step, f.code) for f in step_findings(load_catalogue().part("3.3.a4"))]
+    [(6, 'NOT_EQUIVALENT')]
+    """
+    from symcheck.grade._grader import _manual_message, verify_grader
+
+    if _manual_message(part) is not None or not part.key.present:
+        return []
+    grader = grader or verify_grader()
+    if part.ask.model == _NETWORK:
+        return _step_findings(grader, part)
+    if part.ask.function is not None:
+        return _chain_findings(grader, part)
+    return []
 
 
 def key_findings(parts: Iterable, *, grader=None) -> list[KeyFinding]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
+from symcheck.grade._result import Reason
+
 __all__ = ["PartReport", "check_part", "check_parts", "failed_proofs"]
 
 
@@ -25,7 +27,7 @@ class PartReport:
     proof: Any   # a symcheck.verify.Proof, or None
     key: str | None
     verdict: str
-    reasons: tuple[str, ...] = field(default=())
+    reasons: tuple[Reason, ...] = field(default=())
     truth: str | None = None
     note: str | None = None
 
@@ -33,7 +35,7 @@ class PartReport:
         """Return the row as JSON-ready data (the ``--json`` schema of ``symcheck verify``)."""
         return {"id": self.id, "derived": self.derived,
                 "proof": None if self.proof is None else self.proof.to_dict(),
-                "key": self.key, "verdict": self.verdict, "reasons": list(self.reasons),
+                "key": self.key, "verdict": self.verdict, "reasons": [r.to_dict() for r in self.reasons],
                 "truth": self.truth, "note": self.note}
 
 
@@ -64,10 +66,40 @@ def check_part(part, *, examples: int = 200) -> PartReport:
     if established.truth is None:
         return PartReport(**base, derived=None, proof=None, verdict="unverifiable",
                           reasons=(established.reason,))
-    verdict = problem.kind.compare(problem, established.truth, part.key, examples=examples)
+    verdict = judge_claim(part, established.truth, examples=examples)
     return PartReport(**base, derived=established.derived, proof=established.proof,
                       verdict=verdict.verdict, reasons=verdict.reasons, truth=verdict.truth,
                       note="; ".join(n for n in (established.note, verdict.note) if n) or None)
+
+
+def _line_reason(finding) -> Reason:
+    """A step finding as a reason under the part's verdict, naming its line."""
+    message = finding.explanation
+    if not message.startswith(f"line {finding.step}"):
+        message = f"line {finding.step} `{finding.claim}`: {message}"
+    return Reason(finding.code, message)
+
+
+def judge_claim(part, truth, *, examples: int = 12):
+    """Return the kind's Verdict on the key's answer for ``part``, with its lines' findings.
+
+    The answer is judged by the part's kind (with the grader); each intermediate line by
+    :func:`symcheck.grade.step_findings` (the grader's number rules and chain checker).  An
+    answer that agrees with a wrong line is a ``warning``.
+    """
+    from dataclasses import replace
+
+    from symcheck.grade._findings import step_findings
+
+    problem = part.problem
+    verdict = problem.kind.compare(problem, truth, part.key, examples=examples)
+    lines = tuple(_line_reason(f) for f in step_findings(part))
+    if not lines:
+        return verdict
+    if verdict.verdict == "agrees":
+        first = Reason(lines[0].code, "the final answer agrees, but " + lines[0].message)
+        return replace(verdict, verdict="warning", reasons=(first,) + lines[1:])
+    return replace(verdict, reasons=tuple(verdict.reasons) + lines)
 
 
 def check_parts(parts: Sequence, *, examples: int = 200,

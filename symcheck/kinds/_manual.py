@@ -7,7 +7,7 @@ nor scores a claim: every verdict is unverifiable.
 from __future__ import annotations
 
 from symcheck.kinds._registry import Established, Kind, register_kind
-from symcheck.kinds._verdict import Verdict
+from symcheck.kinds._verdict import reason, Verdict
 
 _REASON = "a person grades this part; symcheck does not score it"
 
@@ -19,11 +19,11 @@ class Manual(Kind):
 
     def truth(self, problem, *, examples: int) -> Established:
         """Return no truth: a person grades this part."""
-        return Established(reason=_REASON)
+        return Established(reason=reason("MANUAL", _REASON))
 
     def compare(self, problem, truth, claim, *, examples: int) -> Verdict:
         """Return unverifiable, with the key's note."""
-        return Verdict("unverifiable", (_REASON,), truth=None, note=claim.note)
+        return Verdict("unverifiable", (reason("MANUAL", _REASON),), truth=None, note=claim.note)
 
 
 @register_kind("explanation")

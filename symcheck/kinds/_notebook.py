@@ -8,7 +8,7 @@ unverifiable and so is every claim.  Quantities: ``rmse_pinv``, ``rmse_ridge``, 
 from __future__ import annotations
 
 from symcheck.kinds._registry import Established, Field, Kind, register_kind
-from symcheck.kinds._verdict import Verdict
+from symcheck.kinds._verdict import reason, Verdict
 
 _REASON = ("the figure comes from the course notebook's data set, which symcheck does not have; "
            "'symcheck evaluate' runs the same comparison on a shipped data set")
@@ -29,8 +29,8 @@ class NotebookFigure(Kind):
 
     def truth(self, problem, *, examples: int) -> Established:
         """Return no truth, with the reason."""
-        return Established(reason=_REASON)
+        return Established(reason=reason("MANUAL", _REASON))
 
     def compare(self, problem, truth, claim, *, examples: int) -> Verdict:
         """Return unverifiable: there is nothing to compare with."""
-        return Verdict("unverifiable", (_REASON,))
+        return Verdict("unverifiable", (reason("MANUAL", _REASON),))

@@ -54,14 +54,15 @@ class Field:
 class Established:
     """What a kind established for a part: the truth (None when it cannot), its proof, a note.
 
-    ``derived`` is the text ``symcheck verify`` shows; ``reason`` says why there is no truth.
+    ``derived`` is the text ``symcheck verify`` shows; ``reason`` (a ``symcheck.grade.Reason``,
+    see ``symcheck.kinds.reason``) says why there is no truth.
     """
 
     truth: Any = None
     derived: str | None = None
     proof: Any = None
     note: str | None = None
-    reason: str | None = None
+    reason: Any = None
 
 
 class Kind:

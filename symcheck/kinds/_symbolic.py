@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from symcheck.kinds._registry import Established, Field, Kind
-from symcheck.kinds._verdict import Truth, Verdict
+from symcheck.kinds._verdict import reason, Truth, Verdict
 
 __all__ = ["SymbolicKind", "compare_by_rule", "key_missing"]
 
@@ -14,7 +14,7 @@ _WRT = Field("wrt", required=True)
 def key_missing(claim) -> Verdict | None:
     """Return the 'no answer' verdict when the claim states nothing, else None."""
     if not claim.present:
-        return Verdict("unverifiable", ("the key gives no answer for this part",), note=claim.note)
+        return Verdict("unverifiable", (reason("MISSING", "the key gives no answer for this part"),), note=claim.note)
     return None
 
 

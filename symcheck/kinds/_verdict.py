@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Truth", "Verdict", "VERDICTS"]
+__all__ = ["Truth", "Verdict", "VERDICTS", "key_reasons", "reason"]
 
 VERDICTS = ("agrees", "differs", "warning", "unverifiable")
 
@@ -32,9 +32,29 @@ class Truth:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of comparing one claim with the truth."""
+    """The outcome of comparing one claim with the truth.
+
+    ``reasons`` are ``symcheck.grade.Reason`` objects (a code of ``REASON_CODES`` and a message),
+    the same as a student's grade carries.
+    """
 
     verdict: str
-    reasons: tuple[str, ...] = field(default=())
+    reasons: tuple = field(default=())
     truth: str | None = None
     note: str | None = None
+
+
+def reason(code: str, message: str):
+    """Return the ``symcheck.grade.Reason`` with ``code`` (one of ``REASON_CODES``) and ``message``.
+
+    >>> reason("MISSING", "the key states no number").to_dict()
+    {'code': 'MISSING', 'message': 'the key states no number'}
+    """
+    from symcheck.grade import Reason   # on first use: a catalogue loads without the grader
+
+    return Reason(code, message)
+
+
+def key_reasons(judged) -> tuple:
+    """Return the grader's reasons on the key (a ``KeyJudgement``) with the key's wording."""
+    return tuple(reason(r.code, text) for r, text in zip(judged.result.reasons, judged.reasons))

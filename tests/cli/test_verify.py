@@ -66,7 +66,8 @@ def test_progress_goes_to_stderr_not_stdout(capsys):
 def test_notebook_figures_are_unverifiable(capsys):
     _, data, _ = _verify_json(capsys, "4.rmse")
     assert {row["verdict"] for row in data["parts"]} == {"unverifiable"}
-    assert all("notebook" in row["reasons"][0] for row in data["parts"])
+    assert all("notebook" in row["reasons"][0]["message"] and row["reasons"][0]["code"] == "MANUAL"
+               for row in data["parts"])
 
 
 def test_a_closed_form_that_fails_its_proof_exits_7(capsys, monkeypatch):

@@ -58,21 +58,12 @@ def test_listing_the_catalogue_loads_no_sympy():
     assert out.strip() == "[]"
 
 
-def test_examples_reach_the_comparison_and_the_numeric_proof(monkeypatch):
+def test_examples_reach_the_numeric_proof():
     from symcheck.grade import check_part
-    from symcheck.kinds import _compare_symbolic
 
-    seen = []
-    real = _compare_symbolic.sample_values
-
-    def recording(exprs, **kwargs):
-        seen.append(kwargs["examples"])
-        return real(exprs, **kwargs)
-
-    monkeypatch.setattr(_compare_symbolic, "sample_values", recording)
     catalogue = load_catalogue()
     report = check_part(catalogue.part("1.4.first"), examples=7)
-    assert report.proof.examples == 7 and seen and set(seen) == {7}
+    assert report.proof.examples == 7
     numeric = check_part(catalogue.part("3.3.new.W13"), examples=9)
     assert numeric.proof.examples == 9 and numeric.proof.passed
 

@@ -12,7 +12,7 @@ from symcheck.kinds import _registry
 TOY_KIND = '''
 """Kind ``toy_trace``: the gradient of tr(X) by a square matrix X (a test's toy)."""
 
-from symcheck.kinds import Established, Field, Kind, Truth, Verdict, register_kind
+from symcheck.kinds import Established, Field, Kind, Truth, Verdict, reason, register_kind
 
 
 @register_kind("toy_trace")
@@ -36,7 +36,7 @@ class ToyTrace(Kind):
 
     def compare(self, problem, truth, claim, *, examples):
         same = problem.parse(claim.answer) == truth.expr
-        return Verdict("agrees" if same else "differs", () if same else ("not the identity",),
+        return Verdict("agrees" if same else "differs", () if same else (reason("NOT_EQUIVALENT", "not the identity"),),
                        truth=truth.text)
 '''
 
@@ -99,7 +99,8 @@ def test_the_toy_kind_is_verified(capsys, toy):
     rows = {r["id"]: r for r in json.loads(out)["parts"]}
     assert code == 0
     assert rows["9.1.toy"]["verdict"] == "agrees" and rows["9.1.toy"]["derived"] == "I"
-    assert rows["9.2.toy"]["verdict"] == "differs" and rows["9.2.toy"]["reasons"] == ["not the identity"]
+    assert rows["9.2.toy"]["verdict"] == "differs" and rows["9.2.toy"]["reasons"] == [
+        {"code": "NOT_EQUIVALENT", "message": "not the identity"}]
 
 
 def test_the_toy_kind_is_derived(capsys, toy):
