@@ -28,7 +28,7 @@ import numpy as np
 from symcheck.tolerances import TOLERANCES, Tolerance
 
 __all__ = ["EQUAL", "UNEQUAL", "UNDECIDED", "Comparison", "compare_values", "constant_factor",
-           "factor_text", "missing_terms", "commutation", "fmt_matrix"]
+           "factor_text", "missing_candidates", "missing_terms", "commutation", "fmt_matrix"]
 
 EQUAL, UNEQUAL, UNDECIDED = "equal", "unequal", "undecided"
 
@@ -74,15 +74,16 @@ def compare_values(answers: Sequence[np.ndarray], truths: Sequence[np.ndarray], 
     if any(c.any() for c in clears):
         if probe is None:
             return Comparison(UNEQUAL, worst)
-        reliable_any = False
+        # ``probe`` may yield its draws lazily: the first reliable clear difference decides.
         for a, p, is_clear in zip(answers, probe(), clears):
+            if not is_clear.any():
+                continue
             scale, change = _per_instance(p, a)
             with np.errstate(all="ignore"):
                 steady = np.isfinite(change) & (change < TOLERANCES["grading_conditioning"].rtol
                                                 * np.maximum(scale, 1e-300))
-            reliable_any |= bool((is_clear & steady).any())
-        if reliable_any:
-            return Comparison(UNEQUAL, worst)
+            if bool((is_clear & steady).any()):
+                return Comparison(UNEQUAL, worst)
         return Comparison(UNDECIDED, worst, "the answer is ill-conditioned at the instances where it "
                                             "differs (a nearly singular inverse?)")
     if not all(np.isfinite(err).all() for _, err in measured):
@@ -93,8 +94,17 @@ def compare_values(answers: Sequence[np.ndarray], truths: Sequence[np.ndarray], 
 
 
 def equal_values(answers, truths, tol: Tolerance | None = None) -> bool:
-    """True when the answer equals the truth on every instance (finite and within tolerance)."""
-    return compare_values(answers, truths, tol=tol).outcome == EQUAL
+    """True when the answer equals the truth on every instance (finite and within tolerance).
+
+    The same test as ``compare_values(...).outcome == EQUAL``, stopping at the first draw that
+    fails it (a wrong answer usually fails on the first).
+    """
+    tol = tol or TOLERANCES["symbolic"]
+    for a, t in zip(answers, truths):
+        scale, err = _per_instance(a, t)
+        if not bool((err <= tol.atol + tol.rtol * scale).all()):
+            return False
+    return True
 
 
 def constant_factor(answers, truths) -> tuple[float, ...] | None:
@@ -138,17 +148,27 @@ def _fraction_text(f: Fraction) -> str:
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
 
-def missing_terms(answers, truths, terms: Sequence[Sequence[np.ndarray]],
-                  tol: Tolerance | None = None) -> tuple[int, ...] | None:
-    """Return the indices of the truth's terms the answer lacks (answer = truth − those terms)."""
+def missing_candidates(truths, terms: Sequence[Sequence[np.ndarray]]) -> list[tuple[tuple[int, ...], list]]:
+    """Return (subset, truth − those terms per draw) for every proper non-empty subset of terms,
+    smallest subsets first; a part computes them once and every wrong answer reuses them."""
     if not terms:
-        return None
+        return []
     count = len(terms[0])
-    for size in range(1, count):
-        for subset in combinations(range(count), size):
-            candidate = [t - sum(draw_terms[i] for i in subset) for t, draw_terms in zip(truths, terms)]
-            if equal_values(answers, candidate, tol):
-                return subset
+    return [(subset, [t - sum(draw_terms[i] for i in subset) for t, draw_terms in zip(truths, terms)])
+            for size in range(1, count) for subset in combinations(range(count), size)]
+
+
+def missing_terms(answers, truths, terms: Sequence[Sequence[np.ndarray]],
+                  tol: Tolerance | None = None, *, candidates=None) -> tuple[int, ...] | None:
+    """Return the indices of the truth's terms the answer lacks (answer = truth − those terms).
+
+    ``candidates`` is :func:`missing_candidates` of ``truths`` and ``terms``, computed once.
+    """
+    if candidates is None:
+        candidates = missing_candidates(truths, terms)
+    for subset, candidate in candidates:
+        if equal_values(answers, candidate, tol):
+            return subset
     return None
 
 

@@ -254,6 +254,8 @@ class PreparedSymbolic:
     _function_values: list[np.ndarray] | None = None
     _flat: tuple | None = None
     _combined: tuple | None = None
+    _missing: list | None = None
+    _symmetric: dict = field(default_factory=dict)
 
     @property
     def is_zero(self) -> bool:
@@ -286,6 +288,24 @@ class PreparedSymbolic:
         if self._terms is None:
             self._term_texts, self._terms = _terms_of(self)
         return self._term_texts, self._terms
+
+    def missing_candidates(self) -> list:
+        """The truth minus each proper subset of its terms, per draw (for MISSING_TERM), once."""
+        if self._missing is None:
+            from symcheck.grade._classify import missing_candidates
+
+            self._missing = missing_candidates([d.truth for d in self.draws], self.terms()[1])
+        return self._missing
+
+    def truth_symmetric(self, tol) -> bool:
+        """True when the truth equals its transpose on every instance (then TRANSPOSED says nothing)."""
+        key = (tol.atol, tol.rtol)
+        if key not in self._symmetric:
+            from symcheck.grade._classify import equal_values
+
+            truths = [d.truth for d in self.draws]
+            self._symmetric[key] = equal_values(truths, [np.swapaxes(t, 1, 2) for t in truths], tol)
+        return self._symmetric[key]
 
     def specials(self) -> list[SpecialCase]:
         """Return the special cases (conditions the part does not assume), drawn on first use."""

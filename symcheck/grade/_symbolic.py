@@ -100,7 +100,7 @@ def judge_symbolic(prepared, answer, *, shown: str | None = None) -> Judgement:
         if prepared.equal_fast(values, tol):
             return Judgement("correct", credit=1.0)
         comparison = compare_values(values, [d.truth for d in draws], tol=tol,
-                                    probe=lambda: evaluate_on(answer, draws, perturbed=True))
+                                    probe=lambda: (evaluate_on(answer, [d], perturbed=True)[0] for d in draws))
     except _EVALUATION_ERRORS as exc:
         return Judgement("undecided", (Reason("UNDECIDED", f"your answer {shown} cannot be evaluated "
                                               f"at random instances ({type(exc).__name__})"),))
@@ -165,8 +165,8 @@ def _diagnose(prepared, answer, shown, values, tol, max_rel) -> Judgement:
     draws = prepared.draws
     truths = [d.truth for d in draws]
     if all(d.truth.shape[1] == d.truth.shape[2] for d in draws):
-        if equal_values([np.swapaxes(v, 1, 2) for v in values], truths, tol) and not \
-                equal_values(truths, [np.swapaxes(t, 1, 2) for t in truths], tol):
+        if equal_values([np.swapaxes(v, 1, 2) for v in values], truths, tol) and \
+                not prepared.truth_symmetric(tol):
             return _transposed(prepared, shown)
         if prepared.kind == "hessian":
             row_major = _row_major(prepared)
@@ -191,7 +191,7 @@ def _diagnose(prepared, answer, shown, values, tol, max_rel) -> Judgement:
             return Judgement("incorrect", (Reason(
                 "FACTOR", f"your answer {shown} is {name} times the {noun} {truth} (a factor c = {name})"),))
     texts, terms = prepared.terms()
-    missing = missing_terms(values, truths, terms, tol)
+    missing = missing_terms(values, truths, terms, tol, candidates=prepared.missing_candidates())
     if missing is not None:
         lacking = " and ".join(texts[i] for i in missing)
         return Judgement("incorrect", (Reason(
