@@ -75,6 +75,8 @@ class Grader:
         self._latest: dict[str, tuple] = {}
         self._networks: dict[tuple, dict] = {}
         self._cache: OrderedDict = OrderedDict()
+        self._parts: dict[str, object] = {}
+        self._work_sizes: dict[str, dict[str, int]] = {}
 
     # -- set-up ----------------------------------------------------------------------------------
     @property
@@ -95,7 +97,10 @@ class Grader:
         if not isinstance(part_id, str):
             raise UsageError(f"part_id={part_id!r} is not a part id", where="grade_answer",
                              fix="pass an id such as '1.4.first' (see 'symcheck list')")
-        return self.catalogue.part(part_id)
+        part = self._parts.get(part_id)
+        if part is None:   # the catalogue looks parts up by a scan; remember each one found
+            part = self._parts[part_id] = self.catalogue.part(part_id)
+        return part
 
     def target(self, part, truth=None):
         """Return what answers to ``part`` are graded against, prepared on first use.
@@ -173,7 +178,10 @@ class Grader:
 
     def _parse_symbolic(self, part, text: str, where: str):
         answer = self._parser()(text, part.symbols, definitions=_definitions(part), where=where)
-        _check_work(answer, part, where)
+        sizes = self._work_sizes.get(part.id)
+        if sizes is None:
+            sizes = self._work_sizes[part.id] = _work_sizes(part)
+        _check_work(answer, part, where, sizes)
         return answer
 
     def _grade_symbolic(self, part, prepared, text: str) -> GradeResult:
@@ -299,27 +307,42 @@ def _definitions(part) -> tuple:
                  if not (name == "I" and _IDENTITY.fullmatch(text.strip())))
 
 
-def _check_work(answer, part, where: str) -> None:
+def _work_sizes(part) -> dict[str, int]:
+    """Every size of ``part`` at the largest value its instances use (for :func:`_check_work`)."""
+    from symcheck.grade._prepare import largest_size
+
+    top = largest_size(part)
+    return {d: top for shape in part.symbols.values() for d in tuple(shape) if isinstance(d, str)}
+
+
+def _check_work(answer, part, where: str, sizes: dict[str, int] | None = None) -> None:
     """Refuse (TOO_LARGE) an answer whose intermediate matrices would be too big to evaluate.
 
     Every node's shape is evaluated with every size at the largest value instances use, an
     upper bound on what any evaluation of the answer allocates per instance.
     """
-    from symcheck.grade._prepare import largest_size
-
     tree = getattr(answer, "tree", None)
     if tree is None:
         return
-    top = largest_size(part)
-    sizes = {d: top for shape in part.symbols.values() for d in tuple(shape) if isinstance(d, str)}
+    if sizes is None:
+        sizes = _work_sizes(part)
     limit = LIMITS["grade_matrix_entries"].value
+    known: dict = {}   # each distinct Dim is valued once
     stack = [tree]
     while stack:
         node = stack.pop()
         shape = getattr(node, "shape", None) or ()
         if len(shape) == 2:
-            entries = shape[0].value(sizes) * shape[1].value(sizes)
+            rows, cols = known.get(shape[0]), known.get(shape[1])
+            if rows is None:
+                rows = known[shape[0]] = shape[0].value(sizes)
+            if cols is None:
+                cols = known[shape[1]] = shape[1].value(sizes)
+            entries = rows * cols
             if entries > limit:
+                from symcheck.grade._prepare import largest_size
+
+                top = largest_size(part)
                 raise AnswerError(f"the answer builds a {shape[0]}×{shape[1]} matrix, {entries:,} entries "
                                   f"at sizes {top}, beyond {LIMITS['grade_matrix_entries'].describe()}",
                                   code="TOO_LARGE", where=where, fix="simplify it")

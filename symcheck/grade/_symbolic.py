@@ -51,15 +51,14 @@ def answer_shape(answer, sizes) -> tuple[int, int] | None:
 def evaluate_on(answer, draws, *, perturbed: bool = False) -> list[np.ndarray]:
     """Evaluate the answer on each draw, as (batch, rows, cols) arrays."""
     out = []
-    for d in draws:
-        values = d.perturbed if perturbed else d.values
-        with np.errstate(all="ignore"):
-            v = np.asarray(answer.evaluate(values, d.sizes))
-        if v.ndim == 1:
-            v = v.reshape(-1, 1, 1)
-        if v.shape[0] != d.truth.shape[0]:   # a constant answer broadcast over the batch
-            v = np.broadcast_to(v, (d.truth.shape[0],) + v.shape[-2:])
-        out.append(v)
+    with np.errstate(all="ignore"):
+        for d in draws:
+            v = np.asarray(answer.evaluate(d.perturbed if perturbed else d.values, d.sizes))
+            if v.ndim == 1:
+                v = v.reshape(-1, 1, 1)
+            if v.shape[0] != d.truth.shape[0]:   # a constant answer broadcast over the batch
+                v = np.broadcast_to(v, (d.truth.shape[0],) + v.shape[-2:])
+            out.append(v)
     return out
 
 
