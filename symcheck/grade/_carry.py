@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 import sympy as sp
 
 from symcheck.grade._numbers import NumberClaim, fmt, judge_number, quantum, to_decimal
 from symcheck.grade._result import Reason
+from symcheck.limits import LIMITS
 
 __all__ = ["ChainedValue", "carry_forward", "network_inputs", "Finding"]
 
@@ -63,20 +65,41 @@ def _half_unit(claim: NumberClaim | None) -> Decimal:
     return Decimal(1).scaleb(quantum(claim.literal)) / 2
 
 
-def _rounding_spread(node: str, values: Mapping[str, Decimal], halves: Mapping[str, Decimal]) -> Decimal:
-    """Σ |∂f/∂p|·(half a unit of p's last written digit) at the given parent values."""
+@lru_cache(maxsize=None)
+def _slopes(node: str) -> tuple[dict, dict]:
+    """The node's formula differentiated by each parent, once per process: (symbols, ∂f/∂p)."""
     from symcheck.models.net221_symbolic import GRAPH
 
     formula, parents = GRAPH[node]
     symbols = {str(s): s for s in formula.free_symbols}
-    subs = {symbols[p]: sp.Rational(str(values[p])) for p in parents}
+    return symbols, {p: sp.diff(formula, symbols[p]) for p in parents}
+
+
+def _rounding_spread(node: str, values: Mapping[str, Decimal], halves: Mapping[str, Decimal]) -> Decimal:
+    """Σ |∂f/∂p|·(half a unit of p's last written digit) at the given parent values."""
+    return _spread(node, tuple(sorted(values.items())), tuple(sorted(halves.items())))
+
+
+@lru_cache(maxsize=LIMITS["grade_cache_answers"].value)
+def _spread(node: str, values: tuple, halves: tuple) -> Decimal:
+    # A class writes the same parent values again and again: each (values, halves) once.
+    symbols, slopes = _slopes(node)
+    values, halves = dict(values), dict(halves)
+    subs = {symbols[p]: sp.Rational(str(values[p])) for p in slopes}
     spread = Decimal(0)
-    for p in parents:
+    for p, slope in slopes.items():
         if halves.get(p, 0) == 0:
             continue
-        slope = sp.N(sp.diff(formula, symbols[p]).xreplace(subs), 20)
-        spread += abs(to_decimal(slope)) * halves[p]
+        spread += abs(to_decimal(sp.N(slope.xreplace(subs), 20))) * halves[p]
     return spread
+
+
+@lru_cache(maxsize=LIMITS["grade_cache_answers"].value)
+def _local_value(node: str, parents: tuple) -> Decimal:
+    """``evaluate_local`` of ``node`` at the parents' values (strings), once per distinct input."""
+    from symcheck.models.net221_symbolic import evaluate_local
+
+    return to_decimal(evaluate_local(node, dict(parents)))
 
 
 def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> dict[str, Finding]:
@@ -85,7 +108,7 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
     ``values`` are the run's graded values; several parts may share a node (a number and its
     table value): the full-precision number is the one used downstream.
     """
-    from symcheck.models.net221_symbolic import GRAPH, LEAVES, evaluate_local
+    from symcheck.models.net221_symbolic import GRAPH, LEAVES
 
     if not values:
         return {}
@@ -104,7 +127,7 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
             memo[node] = written[node].claim.value
         else:
             parents = {p: value_of(p) for p in GRAPH[node].parents}
-            memo[node] = to_decimal(evaluate_local(node, {p: str(x) for p, x in parents.items()}))
+            memo[node] = _local_value(node, tuple((p, str(x)) for p, x in parents.items()))
         return memo[node]
 
     def inherited(node: str) -> tuple[str, ...]:
@@ -134,7 +157,7 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
             findings[v.part.id] = _rounded_from(v, number, status.get(v.node))
             continue
         parents = {p: value_of(p) for p in GRAPH[v.node].parents}
-        local = to_decimal(evaluate_local(v.node, {p: str(x) for p, x in parents.items()}))
+        local = _local_value(v.node, tuple((p, str(x)) for p, x in parents.items()))
         halves = {p: _half_unit(written[p].claim) for p in parents if p in written}
         spread = _rounding_spread(v.node, parents, halves)
         decimals = v.part.ask.decimals if v.part.ask.kind == "table_value" else None
