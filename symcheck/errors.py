@@ -23,6 +23,7 @@ __all__ = [
     "ParseError",
     "AnswerError",
     "ShapeError",
+    "NumericBudgetError",
     "DerivationError",
     "DataError",
     "SubmissionError",
@@ -88,6 +89,15 @@ class AnswerError(ParseError):
 
 class ShapeError(ExpressionError):
     """The shapes in an expression do not compose."""
+
+
+class NumericBudgetError(ExpressionError):
+    """Evaluating an expression numerically would exceed, or has exceeded, its budget; ``limit``
+    names the row of ``symcheck.limits.LIMITS`` that was hit (numeric_entries, numeric_seconds...)."""
+
+    def __init__(self, what: str, *, limit: str, where: str | None = None, fix: str | None = None):
+        self.limit = limit
+        super().__init__(what, where=where, fix=fix)
 
 
 class DerivationError(SymcheckError):

@@ -79,6 +79,10 @@ LIMITS: dict[str, Limit] = _table(
     ("context_value", 1_000_000, "absolute value of a number in a catalogue context (inputs, weights, rates)"),
     ("cv_folds", 100, "cross-validation folds that choose the ridge penalty in symcheck evaluate"),
     ("oracle_batch_points", 4_096, "points one batched call of a numeric oracle evaluates (memory)"),
+    ("numeric_entries", 2_000_000, "entries of any matrix one numeric evaluation in a proof builds, at the largest sizes drawn"),
+    ("numeric_operations", 500_000_000, "estimated arithmetic operations of one numeric evaluation in a proof, at the largest sizes drawn"),
+    ("numeric_batch_entries", 8_000_000, "entries one batched oracle call holds at once (points times the largest matrix)"),
+    ("numeric_seconds", 30, "CPU seconds of the numerical proof of one closed form"),
 )
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -156,6 +157,12 @@ def _symbols_of(exprs) -> tuple[list[MatrixSymbol], list[sp.Symbol], list[sp.Sym
     scalars = free - dims
     by_name = lambda s: str(s)  # noqa: E731
     return sorted(matrix_symbols, key=by_name), sorted(scalars, key=by_name), sorted(dims, key=by_name)
+
+
+@lru_cache(maxsize=512)
+def dimensions_of(exprs: tuple) -> list[sp.Symbol]:
+    """Return the dimension symbols (sizes drawn) of ``exprs``, sorted by name."""
+    return _symbols_of(list(exprs))[2]
 
 
 def _side(side, dims: list[sp.Symbol]):

@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from symcheck.errors import NumericBudgetError
 from symcheck.tolerances import TOLERANCES
 
 __all__ = ["Proof", "check_instance", "prove_derivative", "prove_stationary_point", "prove_values",
@@ -98,7 +99,7 @@ class _Tally:
                      "could be drawn", notes=tuple(notes), unit=unit)
 
 
-def run_examples(strategy, body: Callable, examples: int) -> None:
+def run_examples(strategy, body: Callable, examples: int, *, what: str = "the numerical proof") -> None:
     """Call ``body(instance)`` on ``examples`` seeded draws of ``strategy``.
 
     Every symcheck property run goes through here: derandomized (the same draws every run),
@@ -106,25 +107,43 @@ def run_examples(strategy, body: Callable, examples: int) -> None:
     and re-raises, so callers that assert get the smallest failing instance.  An
     :func:`symcheck.verify.instances` strategy is drawn in groups that share their sizes: the
     largest group size up to ``GROUP`` that divides ``examples`` and leaves at least
-    ``SIZE_DRAWS`` hypothesis examples.  Either way ``body`` is called exactly ``examples`` times.
+    ``SIZE_DRAWS`` hypothesis examples.  Either way ``body`` is called exactly ``examples`` times,
+    unless the run outlives ``numeric_seconds`` of CPU time (``symcheck.limits``): checked before
+    each instance, it raises NumericBudgetError naming ``what`` and the limit.
     """
     __tracebackhide__ = True
+    from symcheck.verify._budget import deadline
     from symcheck.verify._instances import groups_of
 
     _check_examples(examples)
     grouped = groups_of(strategy)
     size = max(d for d in range(1, max(min(GROUP, examples // SIZE_DRAWS), 1) + 1)
                if examples % d == 0)
-    if grouped is None or size == 1:
-        _run(strategy, body, examples)
-        return
+    stop, hit = deadline(what), []
 
-    def each(group):
+    def one(instance):
+        # A budget error ends the run: the remaining draws are passed over (never shrunk, which
+        # would spend the time again), and the error is raised once hypothesis is done.
         __tracebackhide__ = True
-        for instance in group:
+        if hit:
+            return
+        try:
+            stop.check()
             body(instance)
+        except NumericBudgetError as err:
+            hit.append(err)
 
-    _run(grouped(size), each, examples // size)
+    if grouped is None or size == 1:
+        _run(strategy, one, examples)
+    else:
+        def each(group):
+            __tracebackhide__ = True
+            for instance in group:
+                one(instance)
+
+        _run(grouped(size), each, examples // size)
+    if hit:
+        raise hit[0]
 
 
 def _run(strategy, body: Callable, examples: int) -> None:
@@ -192,18 +211,47 @@ def prove_derivative(expr, wrt, closed_form, *, order: int = 1, examples: int = 
     """
     from symcheck.verify._instances import instances
 
+    what = f"the numerical proof of the derivative of order {order} by {wrt}"
+    _check_budget([expr, closed_form], wrt, order, what)
     tally = _Tally()
 
     def body(instance):
-        report = check_instance(expr, wrt, closed_form, instance, order=order, method=method)
+        try:
+            report = check_instance(expr, wrt, closed_form, instance, order=order, method=method)
+        except MemoryError:
+            raise _out_of_memory(what, instance) from None
         if report is None:
             tally.skipped += 1
             return
         tally.add(report.method, report.max_rel_error, report.passed,
                   lambda: f"{report} at {instance!r}", report.note)
 
-    run_examples(instances([expr, closed_form, wrt], assumptions=assumptions), body, examples)
+    run_examples(instances([expr, closed_form, wrt], assumptions=assumptions), body, examples,
+                 what=what)
     return tally.proof()
+
+
+def _check_budget(exprs, wrt, order: int, what: str) -> None:
+    """Refuse (NumericBudgetError) expressions too costly to evaluate at the largest sizes drawn.
+
+    The oracles evaluate the function of ``wrt`` at one point per entry of ``wrt`` (twice that
+    for a second derivative) in batches; :class:`PartialFunction` splits the batches so that
+    they stay within ``numeric_batch_entries``.
+    """
+    from symcheck.verify._budget import check_cost
+    from symcheck.verify._instances import MAX_SIDE, dimensions_of
+
+    sizes = tuple((d, MAX_SIDE) for d in dimensions_of(tuple(exprs) + (wrt,)))
+    check_cost(exprs, sizes, what=what)
+
+
+def _out_of_memory(what: str, instance):
+    from symcheck.limits import limit
+
+    row = limit("numeric_entries")
+    return NumericBudgetError(f"{what} ran out of memory at {instance!r}", limit=row.name,
+                              where="verify", fix=f"write the formula with smaller matrices "
+                              f"(the estimate allows {row.describe()})")
 
 
 def _check_examples(examples) -> None:
@@ -263,10 +311,15 @@ def prove_stationary_point(objective, wrt, solution, *, examples: int = 200,
     from symcheck.verify._oracles import gradient
     from symcheck.verify._symbolic import evaluate
 
+    what = f"the numerical proof of the stationary point in {wrt}"
+    _check_budget([objective, solution], wrt, 1, what)
     tally = _Tally()
 
     def body(instance):
-        f, solution_value, drawn = evaluate(objective, solution, wrt, instance)
+        try:
+            f, solution_value, drawn = evaluate(objective, solution, wrt, instance)
+        except MemoryError:
+            raise _out_of_memory(what, instance) from None
         point = solution_value.reshape(drawn.shape)
         at_solution = gradient(f, point)
         away = gradient(f, 2 * point + 1)
@@ -276,7 +329,8 @@ def prove_stationary_point(objective, wrt, solution, *, examples: int = 200,
         tally.add(at_solution.method, rel, rel <= tol,
                   lambda: f"gradient at the solution is {rel:.2e} of its scale (> {tol:g}) at {instance!r}")
 
-    run_examples(instances([objective, solution, wrt], assumptions=assumptions), body, examples)
+    run_examples(instances([objective, solution, wrt], assumptions=assumptions), body, examples,
+                 what=what)
     return tally.proof()
 
 

@@ -16,6 +16,8 @@ from sympy.matrices.expressions import MatrixExpr
 from functools import lru_cache
 
 from symcheck.expr import as_sympy
+from symcheck.limits import limit
+from symcheck.verify._budget import numeric_cost
 from symcheck.verify._instances import Instance
 from symcheck.verify._lambdify import batched_function, is_analytic, numpy_function
 from symcheck.verify._vec import vec
@@ -88,8 +90,8 @@ class PartialFunction:
     the point-by-point code on its first use; if they differ, points are evaluated one by one.
     """
 
-    def __init__(self, expr, symbols: tuple, values: list, position: int):
-        self._expr, self._symbols = expr, symbols
+    def __init__(self, expr, symbols: tuple, values: list, position: int, sizes: tuple = ()):
+        self._expr, self._symbols, self._sizes = expr, symbols, sizes
         self._single = numpy_function(expr, symbols)
         self._before, self._after = tuple(values[:position]), tuple(values[position + 1:])
         self._scalar_variable = np.ndim(values[position]) == 0
@@ -103,7 +105,19 @@ class PartialFunction:
         return np.stack([np.asarray(self(x)) for x in points])
 
     def batched(self, points) -> np.ndarray:
-        """Return f at each of the stacked points: results stacked on the first axis."""
+        """Return f at each of the stacked points: results stacked on the first axis.
+
+        The points go in chunks small enough that a chunk's largest matrix (points × its
+        entries) stays within ``numeric_batch_entries``.
+        """
+        chunk = max(int(limit("numeric_batch_entries").value)
+                    // max(numeric_cost(self._expr, self._sizes).entries, 1), 1)
+        if len(points) > chunk:
+            return np.concatenate([self._batched(points[i:i + chunk])
+                                   for i in range(0, len(points), chunk)])
+        return self._batched(points)
+
+    def _batched(self, points) -> np.ndarray:
         status = _batch_status(self._expr, self._symbols)
         if status["agrees"] is False:
             return self._one_by_one(points)
@@ -134,7 +148,7 @@ def evaluate(expr, closed_form, wrt, instance: Instance):
     symbols, values = _arguments(instance)
     closed_all = numpy_function(closed_form, symbols)
     position = _position(symbols, wrt, len(instance.sizes))
-    f = PartialFunction(expr, symbols, values, position)
+    f = PartialFunction(expr, symbols, values, position, tuple(instance.sizes.items()))
     try:
         with np.errstate(all="ignore"):   # a point outside the domain shows up as inf or nan
             closed = np.asarray(closed_all(*values), dtype=np.float64)
