@@ -22,6 +22,7 @@ from symcheck.calculus._printing import latex as to_latex
 from symcheck.calculus._result import Derivation, Step
 from symcheck.calculus._rewrite import rewrite
 from symcheck.calculus._simplify import count_nodes, expand, simplify_matrix, simplify_scalar
+from symcheck.calculus._sympy_speed import sympy_shortcuts
 from symcheck.calculus._transpose import mat_add, mat_mul, push_transposes, transpose
 from symcheck.calculus._vec import vec
 from symcheck.calculus._vectorize import jacobian_matrix, jacobian_terms
@@ -67,7 +68,7 @@ def derive(f, wrt, order: int = 1, assumptions=()) -> Derivation:
 
 def _derive_once(f, wrt, order, assumptions) -> Derivation:
     facts = read_assumptions(assumptions, _symbols_of(f) | {wrt})
-    with work_budget(f"the derivative of order {order} by {wrt.name}"):
+    with work_budget(f"the derivative of order {order} by {wrt.name}"), sympy_shortcuts():
         return _Derivation(f, wrt, order, facts).run()
 
 
