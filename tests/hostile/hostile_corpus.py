@@ -170,6 +170,12 @@ CASES: list[Case] = [
     _cli("verify: key step sum to 10**12", ["verify", "--catalogue", "{dir}/cat_sum",
                                              "--examples", "3", "--quiet"], 3,
          "`10**12` is too large a summation bound", issue="3"),
+    _cli("verify: function kron(kron(X,X),kron(X,X))", ["verify", "--catalogue", "{dir}/cat_kron4",
+                                                       "--examples", "3", "--quiet"], 4,
+         "is a matrix of 2,821,109,907,456 entries at n = 6, more than the limit numeric_entries"),
+    _cli("verify: function tr of a kron of five X", ["verify", "--catalogue", "{dir}/cat_kron5",
+                                                    "--examples", "3", "--quiet"], 4,
+         "is a matrix of 60,466,176 entries at n = 6, more than the limit numeric_entries"),
 
     # the command line: evaluate --data
     _cli("evaluate: /dev/zero", ["evaluate", "--data", "/dev/zero", "--quiet"], 6,
@@ -255,6 +261,8 @@ def make_files(root: str) -> None:
     _catalogue(join(root, "cat_literal"), answer="1e9999999999*X")
     _catalogue(join(root, "cat_power"), function="tr(((X**64)**64)**64)")
     _catalogue(join(root, "cat_sum"), step="sum(tr(X), (i, 1, 10**12))")
+    _catalogue(join(root, "cat_kron4"), function="kron(kron(X,X),kron(X,X))")
+    _catalogue(join(root, "cat_kron5"), function="tr(kron(kron(X,X),kron(kron(X,X),X)))")
     os.mkfifo(join(root, "fifo.csv"))
     with open(join(root, "huge.csv"), "wb") as handle:
         handle.truncate(200_000_000)                          # sparse: no disk used
