@@ -18,7 +18,7 @@ from functools import lru_cache
 from symcheck.expr import as_sympy
 from symcheck.limits import limit
 from symcheck.verify._budget import numeric_cost
-from symcheck.verify._instances import Instance
+from symcheck.verify._instances import MAX_SIDE, Instance
 from symcheck.verify._lambdify import batched_function, is_analytic, numpy_function
 from symcheck.verify._vec import vec
 
@@ -91,6 +91,7 @@ class PartialFunction:
     """
 
     def __init__(self, expr, symbols: tuple, values: list, position: int, sizes: tuple = ()):
+        # sizes: (dimension, size) pairs at which the batch limit judges the expression
         self._expr, self._symbols, self._sizes = expr, symbols, sizes
         self._single = numpy_function(expr, symbols)
         self._before, self._after = tuple(values[:position]), tuple(values[position + 1:])
@@ -110,8 +111,7 @@ class PartialFunction:
         The points go in chunks small enough that a chunk's largest matrix (points × its
         entries) stays within ``numeric_batch_entries``.
         """
-        chunk = max(int(limit("numeric_batch_entries").value)
-                    // max(numeric_cost(self._expr, self._sizes).entries, 1), 1)
+        chunk = _chunk(self._expr, self._sizes, limit("numeric_batch_entries").value)
         if len(points) > chunk:
             return np.concatenate([self._batched(points[i:i + chunk])
                                    for i in range(0, len(points), chunk)])
@@ -139,6 +139,12 @@ class PartialFunction:
         return out
 
 
+@lru_cache(maxsize=512)
+def _chunk(expr: sp.Basic, sizes: tuple, batch_entries: int) -> int:
+    """How many points one batched call evaluates: ``batch_entries`` over the largest matrix."""
+    return max(int(batch_entries) // max(numeric_cost(expr, sizes).entries, 1), 1)
+
+
 def evaluate(expr, closed_form, wrt, instance: Instance):
     """Return (f of the variable alone, the closed form's value, the point) at ``instance``.
 
@@ -148,7 +154,9 @@ def evaluate(expr, closed_form, wrt, instance: Instance):
     symbols, values = _arguments(instance)
     closed_all = numpy_function(closed_form, symbols)
     position = _position(symbols, wrt, len(instance.sizes))
-    f = PartialFunction(expr, symbols, values, position, tuple(instance.sizes.items()))
+    # The batch limit is judged at the largest sizes drawn: one estimate per expression (the
+    # proof's own, see _prove._check_budget), not one per size draw.
+    f = PartialFunction(expr, symbols, values, position, tuple((d, MAX_SIDE) for d in instance.sizes))
     try:
         with np.errstate(all="ignore"):   # a point outside the domain shows up as inf or nan
             closed = np.asarray(closed_all(*values), dtype=np.float64)
