@@ -84,7 +84,7 @@ def judge_claim(part, truth, *, examples: int = 12):
     """Return the kind's Verdict on the key's answer for ``part``, with its lines' findings.
 
     The answer is judged by the part's kind (with the grader); each intermediate line by
-    :func:`symcheck.grade.step_findings` (the grader's number rules and chain checker).  An
+    ``step_findings`` of _findings.py (the grader's number rules and chain checker).  An
     answer that agrees with a wrong line is a ``warning``.
     """
     from dataclasses import replace
