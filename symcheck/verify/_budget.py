@@ -44,7 +44,7 @@ class Cost:
 
 
 def _side(side, sizes: dict) -> int:
-    side = sp.sympify(side)
+    side = sp.sympify(side, strict=True)  # shape entries are SymPy objects or ints; strict refuses text
     if side.is_Integer:
         return int(side)
     value = side.xreplace(sizes)
@@ -54,7 +54,7 @@ def _side(side, sizes: dict) -> int:
 def _terms(limits, sizes: dict) -> int:
     terms = 1
     for _, low, high in limits:
-        low, high = sp.sympify(low).xreplace(sizes), sp.sympify(high).xreplace(sizes)
+        low, high = (sp.sympify(b, strict=True).xreplace(sizes) for b in (low, high))  # never text
         if low.is_Integer and high.is_Integer:
             terms *= max(int(high) - int(low) + 1, 0)
     return terms
