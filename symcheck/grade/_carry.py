@@ -19,8 +19,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Mapping, Sequence
 
-import sympy as sp
-
 from symcheck.grade._numbers import NumberClaim, fmt, judge_number, quantum, to_decimal
 from symcheck.grade._result import Reason
 from symcheck.limits import LIMITS
@@ -68,6 +66,8 @@ def _half_unit(claim: NumberClaim | None) -> Decimal:
 @lru_cache(maxsize=None)
 def _slopes(node: str) -> tuple[dict, dict]:
     """The node's formula differentiated by each parent, once per process: (symbols, ∂f/∂p)."""
+    import sympy as sp
+
     from symcheck.models.net221_symbolic import GRAPH
 
     formula, parents = GRAPH[node]
@@ -83,6 +83,8 @@ def _rounding_spread(node: str, values: Mapping[str, Decimal], halves: Mapping[s
 @lru_cache(maxsize=LIMITS["grade_cache_answers"].value)
 def _spread(node: str, values: tuple, halves: tuple) -> Decimal:
     # A class writes the same parent values again and again: each (values, halves) once.
+    import sympy as sp
+
     symbols, slopes = _slopes(node)
     values, halves = dict(values), dict(halves)
     subs = {symbols[p]: sp.Rational(str(values[p])) for p in slopes}

@@ -76,6 +76,9 @@ def _symbolic_shape(answer) -> str:
 
 
 def _truth_shape_text(prepared) -> str:
+    stored = getattr(prepared, "truth_shape", None)   # kept with the prepared part: no SymPy needed
+    if stored is not None:
+        return stored
     from symcheck.expr import format_shape
 
     return format_shape(prepared.truth_expr)
