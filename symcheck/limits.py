@@ -59,6 +59,7 @@ LIMITS: dict[str, Limit] = _table(
     ("chain_lines", 50, "lines in one derivation chain"),
     ("grade_cache_answers", 100_000, "graded answers a Grader keeps to reuse (oldest dropped first)"),
     ("grade_matrix_entries", 250_000, "entries of any matrix an answer builds, at the largest size drawn"),
+    ("store_entry_bytes", 64_000_000, "bytes of one prepared-part file read back from the store"),
     # Files.
     ("catalogue_file_bytes", 1_000_000, "bytes in one catalogue file"),
     ("catalogue_parts", 2_000, "parts in one catalogue file"),

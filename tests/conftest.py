@@ -5,6 +5,7 @@
 """
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
@@ -13,6 +14,11 @@ settings.register_profile("default", max_examples=100, derandomize=True, deadlin
 settings.register_profile("slow", max_examples=10_000, derandomize=True, deadline=None,
                           database=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("SYMCHECK_HYPOTHESIS_PROFILE", "default"))
+
+# The prepared-part store (symcheck/grade/_store.py) goes to a fresh directory for every test
+# session, so no run reads entries another run (or the user's own symcheck) wrote.  Child
+# processes the tests start inherit it.
+os.environ["SYMCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="symcheck-test-store-")
 
 
 def pytest_configure(config):

@@ -54,6 +54,12 @@ def _manual_message(part) -> str | None:
     return None
 
 
+def _evaluate_network(inputs) -> dict[str, str]:
+    from symcheck.models.net221_symbolic import evaluate_nodes
+
+    return {name: str(to_decimal(value)) for name, value in evaluate_nodes(inputs, digits=30).items()}
+
+
 def _default_parser():
     from symcheck.grade._language import parse_answer
 
@@ -135,11 +141,12 @@ class Grader:
 
     def _network(self, part) -> dict:
         from symcheck.grade._carry import network_inputs
-        from symcheck.models.net221_symbolic import evaluate_nodes
+        from symcheck.grade._store import network_values
 
         key = tuple(sorted(network_inputs(part).items()))
-        if key not in self._networks:
-            self._networks[key] = evaluate_nodes(dict(key), digits=30)
+        if key not in self._networks:   # 30 digits, from the store or SymPy; as exact decimals
+            values = network_values(dict(key), _evaluate_network)
+            self._networks[key] = {name: Decimal(text) for name, text in values.items()}
         return self._networks[key]
 
     # -- one answer ------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ number of at most 4; a scalar ``> 0`` lies in [0.5, 2]).  The truth, the part's 
 Yhat, ...) and later, on demand, the terms of the truth, special-case batches and the truth in
 another convention are evaluated with SymPy's lambdify, once per part.
 
+A prepared part is kept in the store (:mod:`symcheck.grade._store`): read back, it is the same
+arrays without SymPy, and the symbolic side (the truth as an expression, the evaluator) is
+rebuilt only if something asks for it (a derivation chain, a piece not computed yet).
+
 >>> from symcheck.catalogue import load_catalogue
 >>> prepared = prepare_symbolic(load_catalogue().part("1.4.first"))      # ∂(aᵀXb)/∂X = abᵀ
 >>> d = prepared.draws[0]
@@ -25,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
-import sympy as sp
 
-__all__ = ["Draw", "PreparedSymbolic", "SpecialCase", "prepare_symbolic", "SIZE_VALUES", "distribute"]
+__all__ = ["Draw", "PreparedSymbolic", "SpecialCase", "SymbolicSide", "prepare_symbolic", "SIZE_VALUES",
+           "distribute", "load_prepared", "save_prepared"]
 
 # Sizes are drawn as distinct values from this range (every dimension >= 2).
 SIZE_VALUES = tuple(range(2, 8))
@@ -178,7 +182,7 @@ def _as_matrix(v: np.ndarray) -> np.ndarray:
     return v
 
 
-def _definition_exprs(part, namespace) -> list[tuple[str, sp.Basic]]:
+def _definition_exprs(part, namespace) -> list[tuple[str, object]]:
     from symcheck.expr import parse
 
     ns = dict(namespace)
@@ -236,18 +240,34 @@ def _size_draws(rng: np.random.Generator, dims: Sequence[str], count: int,
 
 
 @dataclass
+class SymbolicSide:
+    """The SymPy half of a prepared part: the truth, the definitions and f as expressions."""
+
+    truth_expr: object
+    evaluator: _Evaluator
+    definitions: list[tuple[str, object]]
+    function_expr: object | None = None
+
+
+@dataclass
 class PreparedSymbolic:
-    """Everything needed to grade answers to one symbolic part, computed once."""
+    """Everything needed to grade answers to one symbolic part, computed once.
+
+    The arrays (draws, terms, special cases) are all an answer is judged on; the SymPy side
+    (:class:`SymbolicSide`) is built by ``make_side`` the first time something needs it.
+    """
 
     part: object
     kind: str
-    truth_expr: sp.Basic
     truth_text: str
+    truth_shape: str
+    is_zero: bool
     draws: list[Draw]
-    evaluator: _Evaluator
-    definitions: list[tuple[str, sp.Basic]]
     properties: dict[str, frozenset[str]]
-    function_expr: sp.Basic | None = None
+    make_side: Callable[[], SymbolicSide]
+    store_key: str | None = None
+    truth_digest: str | None = None
+    _side: SymbolicSide | None = None
     _terms: list[list[np.ndarray]] | None = None
     _term_texts: list[str] | None = None
     _specials: list[SpecialCase] | None = None
@@ -257,9 +277,27 @@ class PreparedSymbolic:
     _missing: list | None = None
     _symmetric: dict = field(default_factory=dict)
 
+    def side(self) -> SymbolicSide:
+        """The truth, definitions and f as SymPy expressions (derived again if read from the store)."""
+        if self._side is None:
+            self._side = self.make_side()
+        return self._side
+
     @property
-    def is_zero(self) -> bool:
-        return bool(getattr(self.truth_expr, "is_ZeroMatrix", False) or self.truth_expr == 0)
+    def truth_expr(self):
+        return self.side().truth_expr
+
+    @property
+    def evaluator(self) -> _Evaluator:
+        return self.side().evaluator
+
+    @property
+    def definitions(self) -> list[tuple[str, object]]:
+        return self.side().definitions
+
+    @property
+    def function_expr(self):
+        return self.side().function_expr
 
     def equal_fast(self, values: Sequence[np.ndarray], tol) -> bool:
         """True when ``values`` (one array per draw) equal the truth entry by entry.
@@ -287,6 +325,7 @@ class PreparedSymbolic:
         """Return the additive terms of the expanded truth, as texts and per-draw values."""
         if self._terms is None:
             self._term_texts, self._terms = _terms_of(self)
+            save_prepared(self)
         return self._term_texts, self._terms
 
     def missing_candidates(self) -> list:
@@ -311,6 +350,7 @@ class PreparedSymbolic:
         """Return the special cases (conditions the part does not assume), drawn on first use."""
         if self._specials is None:
             self._specials = _special_cases(self)
+            save_prepared(self)
         return self._specials
 
     def value_cases(self) -> tuple[Draw, list[tuple[str, slice]]] | None:
@@ -376,21 +416,140 @@ def prepare_symbolic(part, *, examples: int | None = None, truth=None) -> Prepar
     ``truth`` is an optional ``(kind, expr, text)`` from the part's kind; without it the truth is
     derived here.  ``examples`` is the total number of random instances (default 12).
     """
+    from symcheck.grade._store import part_key
+
+    batch = max(1, (examples or DRAWS * BATCH) // DRAWS)
+    settings = dict(batch=batch, draws=DRAWS, seed=SEED, probe=PROBE)
+    # Two kinds of entries: one prepared from the truth derived here ("derived"), and one per
+    # truth a caller gave (verify passes the kind's truth).  A given truth may use the derived
+    # entry when it is the same expression; a derived lookup never uses a given truth's entry.
+    key = derived_key = part_key(part, "symbolic", truth="derived", **settings)
+    digest = None
+    if truth is not None:
+        digest = _expr_digest(truth[1])
+        key = part_key(part, "symbolic", truth=digest, **settings)
+    for candidate in ((derived_key, key) if truth is not None else (derived_key,)):
+        stored = load_prepared(part, candidate, truth_digest=digest)
+        if stored is not None:
+            if truth is not None:   # the caller's truth is the one stored: no need to derive it
+                stored.make_side = lambda: _side(part, truth[1])
+            return stored
     if truth is None:
         kind, expr = _truth_kind_and_expr(part)
         truth_text_ = truth_text(part, expr)
     else:
         kind, expr, truth_text_ = truth
-    evaluator = _Evaluator(part)
+    side = _side(part, expr)
     props = _properties(part)
-    definitions = _definition_exprs(part, evaluator.namespace)
-    batch = max(1, (examples or DRAWS * BATCH) // DRAWS)
     rng = np.random.default_rng(SEED)
     dims = _dims_of(part.symbols)
-    draws = _draws(evaluator, part, expr, definitions, props, _size_draws(rng, dims, DRAWS), rng, batch)
+    draws = _draws(side.evaluator, part, expr, side.definitions, props, _size_draws(rng, dims, DRAWS),
+                   rng, batch)
+    from symcheck.expr import format_shape
+
+    zero = bool(getattr(expr, "is_ZeroMatrix", False) or expr == 0)
+    prepared = PreparedSymbolic(part, kind, truth_text_, format_shape(expr), zero, draws, props,
+                                make_side=lambda: _side(part, expr), store_key=key, _side=side)
+    prepared.truth_digest = _expr_digest(expr)
+    save_prepared(prepared)
+    return prepared
+
+
+def _side(part, expr) -> SymbolicSide:
+    evaluator = _Evaluator(part)
+    definitions = _definition_exprs(part, evaluator.namespace)
     function = part.function_expr() if part.ask.kind != "closed_form" else None
-    return PreparedSymbolic(part, kind, expr, truth_text_, draws, evaluator, definitions, props,
-                            function_expr=function)
+    return SymbolicSide(expr, evaluator, definitions, function)
+
+
+def _expr_digest(expr) -> str:
+    import hashlib
+
+    import sympy as sp
+
+    return hashlib.sha256(sp.srepr(expr).encode()).hexdigest()
+
+
+# -- the prepared part in the store ------------------------------------------------------------
+
+def _draw_arrays(prefix: str, draw: Draw, arrays: dict) -> dict:
+    arrays[f"{prefix}.truth"] = draw.truth
+    for name, v in draw.values.items():
+        arrays[f"{prefix}.v.{name}"] = np.asarray(v)
+    for name, v in draw.perturbed.items():
+        arrays[f"{prefix}.p.{name}"] = np.asarray(v)
+    return {"sizes": draw.sizes, "values": list(draw.values), "perturbed": list(draw.perturbed)}
+
+
+def _draw_from(prefix: str, header: dict, arrays: Mapping[str, np.ndarray]) -> Draw:
+    truth = arrays[f"{prefix}.truth"]
+    if truth.ndim != 3:
+        raise ValueError(f"{prefix}: a truth of {truth.ndim} axes")
+    values = {n: arrays[f"{prefix}.v.{n}"] for n in header["values"]}
+    perturbed = {n: arrays[f"{prefix}.p.{n}"] for n in header["perturbed"]}
+    for v in (*values.values(), *perturbed.values()):
+        if v.shape[:1] != truth.shape[:1]:
+            raise ValueError(f"{prefix}: a batch of {v.shape[:1]}, not {truth.shape[:1]}")
+    sizes = {str(k): int(v) for k, v in header["sizes"].items()}
+    return Draw(sizes, values, truth, perturbed)
+
+
+def save_prepared(prepared: PreparedSymbolic) -> None:
+    """Write ``prepared`` (with whatever pieces it has computed) to the store."""
+    from symcheck.grade._store import write_entry
+
+    if prepared.store_key is None:
+        return
+    arrays: dict[str, np.ndarray] = {}
+    header = {"kind": prepared.kind, "truth_text": prepared.truth_text,
+              "truth_shape": prepared.truth_shape, "is_zero": prepared.is_zero,
+              "truth_digest": prepared.truth_digest,
+              "draws": [_draw_arrays(f"d{i}", d, arrays) for i, d in enumerate(prepared.draws)],
+              "terms": None, "specials": None}
+    if prepared._terms is not None:
+        header["terms"] = list(prepared._term_texts)
+        for i, values in enumerate(prepared._terms):
+            for t, v in enumerate(values):
+                arrays[f"t{t}.d{i}"] = np.asarray(v)
+    if prepared._specials is not None:
+        header["specials"] = [
+            {"condition": c.condition, "kind": c.kind,
+             "draws": [_draw_arrays(f"s{j}.d{i}", d, arrays) for i, d in enumerate(c.draws)]}
+            for j, c in enumerate(prepared._specials)]
+    write_entry(prepared.store_key, header, arrays)
+
+
+def load_prepared(part, key: str, *, truth_digest: str | None = None) -> PreparedSymbolic | None:
+    """Return the prepared part stored under ``key``, or None (no entry, or not this truth)."""
+    from symcheck.grade._store import read_entry
+
+    found = read_entry(key)
+    if found is None:
+        return None
+    header, arrays = found
+    if truth_digest is not None and header.get("truth_digest") != truth_digest:
+        return None
+    try:
+        draws = [_draw_from(f"d{i}", h, arrays) for i, h in enumerate(header["draws"])]
+        prepared = PreparedSymbolic(
+            part, str(header["kind"]), str(header["truth_text"]), str(header["truth_shape"]),
+            bool(header["is_zero"]), draws, _properties(part),
+            make_side=lambda: _side(part, _truth_kind_and_expr(part)[1]), store_key=key)
+        prepared.truth_digest = header.get("truth_digest")
+        if header.get("terms") is not None:
+            texts = [str(t) for t in header["terms"]]
+            prepared._terms = [[arrays[f"t{t}.d{i}"] for t in range(len(texts))]
+                               for i in range(len(draws))] if texts else []
+            prepared._term_texts = texts
+        if header.get("specials") is not None:
+            prepared._specials = [
+                SpecialCase(str(c["condition"]),
+                            [_draw_from(f"s{j}.d{i}", h, arrays) for i, h in enumerate(c["draws"])],
+                            str(c["kind"]))
+                for j, c in enumerate(header["specials"])]
+    except (KeyError, TypeError, ValueError, AttributeError):   # a malformed entry is a miss
+        return None
+    return prepared
 
 
 _EVALUATION_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, np.linalg.LinAlgError)
@@ -414,6 +573,8 @@ def distribute(expr) -> list:
     [X*a*b.T, X*b*a.T]
     """
     from itertools import product
+
+    import sympy as sp
 
     if isinstance(expr, sp.MatAdd):
         terms = [t for a in expr.args for t in distribute(a)]
@@ -441,6 +602,8 @@ def _flat(func, args):
 
 
 def _terms_of(prepared: PreparedSymbolic) -> tuple[list[str], list[list[np.ndarray]]]:
+    import sympy as sp
+
     from symcheck.calculus import text
 
     expr = prepared.truth_expr
