@@ -10,7 +10,9 @@ and the workers of a batch run then start in milliseconds instead of re-deriving
 The 30-digit node values of the 2-2-1 network are stored the same way.
 
 Where: ``$SYMCHECK_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/symcheck``, else
-``~/.cache/symcheck``.  ``SYMCHECK_NO_CACHE=1`` turns the store off (nothing read or written).
+``~/.cache/symcheck``, in a folder per version of symcheck's code (folders of other versions
+left untouched for 30 days are removed).  ``SYMCHECK_NO_CACHE=1`` turns the store off (nothing
+read or written).  Deleting the folder is always safe.
 
 Safety and honesty:
 
@@ -107,9 +109,28 @@ def part_key(part, what: str, **extra) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+STALE_DAYS = 30   # a folder of entries for other code, untouched this long, is removed
+
+
 def _path(key: str) -> Path | None:
+    """``<store>/<code digest>/<key>.npz``: each version of symcheck keeps its own folder."""
     root = store_dir()
-    return None if root is None else root / f"{key[:40]}.npz"
+    return None if root is None else root / code_digest()[:16] / f"{key[:40]}.npz"
+
+
+def _prune(root: Path, keep: Path) -> None:
+    """Remove the folders of other symcheck versions left untouched for ``STALE_DAYS`` days."""
+    import shutil
+    import time
+
+    cutoff = time.time() - STALE_DAYS * 86400
+    try:
+        for folder in root.iterdir():
+            if folder != keep and folder.is_dir() and not folder.is_symlink() \
+                    and len(folder.name) == 16 and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def read_entry(key: str) -> tuple[dict, dict[str, np.ndarray]] | None:
@@ -144,7 +165,9 @@ def write_entry(key: str, header: dict, arrays: Mapping[str, np.ndarray]) -> boo
     text = json.dumps({**header, "key": key, "format": FORMAT}, sort_keys=True, ensure_ascii=True)
     payload[_HEADER] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.parent.is_dir():   # the first entry of this version: tidy up old versions
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _prune(path.parent.parent, path.parent)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as out:

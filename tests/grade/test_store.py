@@ -71,7 +71,7 @@ def fresh():
 
 def test_cold_and_warm_graders_agree_with_a_fresh_preparation(store, fresh):
     cold = _outcomes(Grader())
-    entries = sorted(store.glob("*.npz"))
+    entries = sorted(store.rglob("*.npz"))
     assert len(entries) >= len(ANSWERS) - 1   # one per symbolic part, one for the network
     warm = _outcomes(Grader())
     assert cold == fresh
@@ -101,9 +101,9 @@ def test_the_warm_path_does_not_import_sympy(store):
 
 
 def _only_entry(store: Path, part_id: str) -> Path:
-    before = set(store.glob("*.npz")) if store.exists() else set()
+    before = set(store.rglob("*.npz")) if store.exists() else set()
     Grader().grade_answer(part_id, ANSWERS[part_id][1])
-    new = sorted(set(store.glob("*.npz")) - before)
+    new = sorted(set(store.rglob("*.npz")) - before)
     assert len(new) == 1
     return new[0]
 
@@ -162,7 +162,7 @@ def test_an_unwritable_store_is_not_an_error(tmp_path, monkeypatch, fresh):
 def test_the_store_can_be_turned_off(store, monkeypatch):
     monkeypatch.setenv("SYMCHECK_NO_CACHE", "1")
     Grader().grade_answer("1.4.first", "b*a.T")
-    assert not store.exists() or not list(store.glob("*.npz"))
+    assert not store.exists() or not list(store.rglob("*.npz"))
 
 
 def test_a_changed_part_gets_a_new_entry_not_the_old_one(store):
@@ -191,3 +191,18 @@ def test_a_given_truth_never_serves_a_derived_lookup(store):
     assert judge_key_claim(part, wrong, "M").verdict in ("agrees", "correct")
     assert Grader().grade_answer("1.2.first", "M.T").verdict == "correct"
     assert "TRANSPOSED" in Grader().grade_answer("1.2.first", "M").codes
+
+
+def test_old_versions_folders_are_pruned_but_recent_ones_kept(store):
+    import time
+
+    store.mkdir(parents=True)
+    old, recent, other = store / ("0" * 16), store / ("1" * 16), store / "not-a-version"
+    for folder in (old, recent, other):
+        folder.mkdir()
+        (folder / "x.npz").write_bytes(b"")
+    month = time.time() - 31 * 86400
+    os.utime(old, (month, month))
+    os.utime(other, (month, month))
+    Grader().grade_answer("1.4.first", "a*b.T")   # the first entry of this version
+    assert not old.exists() and recent.exists() and other.exists()
