@@ -111,6 +111,48 @@ def _read_symbols(reader: _Reader) -> dict[str, tuple]:
     return symbols
 
 
+_ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _check_alias_table(reader: _Reader) -> dict[str, str]:
+    """Read the ``aliases`` table of ``reader``: alias name -> the name it stands for."""
+    table = reader.get("aliases", dict, default={})
+    for alias, target in table.items():
+        if not _ALIAS.fullmatch(alias):
+            raise reader.error(f"aliases.{alias}", f"{_short(alias)} is not a name an answer can use",
+                               "write an alias as letters, digits and _, starting with a letter (hhat, h2)")
+        if not isinstance(target, str):
+            raise reader.error(f"aliases.{alias}", f"must be a str, got {type(target).__name__} "
+                               f"{_short(target)}", f'write {alias} = "NAME", the symbol or definition '
+                               "it stands for")
+    return table
+
+
+def _read_aliases(reader: _Reader, symbols: Mapping[str, tuple], ask: Ask,
+                  inherited: Mapping[str, str]) -> dict[str, str]:
+    """Read ``aliases = { hhat = "H" }``: other names an answer may use for a symbol or definition.
+
+    The part's own aliases must each name one of its symbols or definitions.  ``inherited`` (the
+    file's ``[defaults]`` aliases) apply where their target exists; the part's own win.
+    """
+    own = _check_alias_table(reader)
+    defined = [name for name, _ in ask.definitions]
+    targets = list(symbols) + [d for d in defined if d not in symbols]
+    sizes = {d for shape in symbols.values() for d in shape if isinstance(d, str)}
+    aliases = {a: t for a, t in inherited.items() if t in targets and a not in own}
+    for alias, target in own.items():
+        if target not in targets:
+            raise reader.error(f"aliases.{alias}", f"{_short(target)} is not a symbol or definition "
+                               f"of this part", f"alias one of {', '.join(targets) or '(none: declare symbols)'}")
+        aliases[alias] = target
+    for alias in aliases:
+        if alias in symbols or alias in defined or alias in sizes:
+            what = "symbol" if alias in symbols else "definition" if alias in defined else "size"
+            raise reader.error(f"aliases.{alias}", f"{alias} is already a {what} of this part, so it "
+                               "cannot be an alias", f"remove the alias {alias} or rename the {what}")
+    return aliases
+
+
 def _read_assumptions(reader: _Reader, texts: list, symbols: Mapping[str, tuple]) -> None:
     """Check each assumption with the one grammar (symcheck.expr.parse_assumption)."""
     from symcheck.expr import parse_assumption
@@ -259,11 +301,14 @@ def _read_part(source: str, raw: Mapping[str, Any], index: int, section: str,
     merged = {**defaults, **raw}
     if "symbols" in defaults and "symbols" in raw:
         merged["symbols"] = {**defaults["symbols"], **raw["symbols"]}
+    merged.pop("aliases", None)
+    if "aliases" in raw:
+        merged["aliases"] = raw["aliases"]
     reader = _Reader(source, merged, f"parts[{index}]")
     part_id = reader.get("id", str, required=True)
     reader.path = f"parts[{index}] (id {_short(part_id)})"
     reader.check_keys({"id", "title", "statement", "symbols", "assumptions", "ask", "grading",
-                       "key", "as_written", "context"})
+                       "key", "as_written", "context", "aliases"})
     if not _ID.fullmatch(part_id):
         raise reader.error("id", f"{_short(part_id)} is not a part id",
                            "ids are dotted, starting with the section number, e.g. 1.5.first")
@@ -282,7 +327,8 @@ def _read_part(source: str, raw: Mapping[str, Any], index: int, section: str,
                 grading=_read_grading(reader, kind), key=_read_key(reader),
                 symbols=symbols, assumptions=tuple(assumptions),
                 as_written=reader.get("as_written", dict, default={}),
-                context=reader.get("context", dict, default={}), source=source)
+                context=reader.get("context", dict, default={}), source=source,
+                aliases=_read_aliases(reader, symbols, ask, defaults.get("aliases") or {}))
     kind.check(part, reader.error)
     return part
 
@@ -366,15 +412,20 @@ def _load_text(text: str, source: str) -> Section:
                          'write the number as text, e.g. number = "3"')
     defaults_reader = top.sub("defaults")
     defaults_reader.check_keys({"symbols", "assumptions", "ask", "grading", "key", "context",
-                                "statement", "title"})
+                                "statement", "title", "aliases"})
     defaults = defaults_reader.table
     if "symbols" in defaults:
         _read_symbols(defaults_reader)  # validates the shared symbols once, naming [defaults]
     raw_parts = top.get("parts", list, required=True)
     if not raw_parts:
         raise top.error("parts", "is empty", "add at least one [[parts]] table")
+    inherited = _check_alias_table(defaults_reader)
     parts = tuple(_read_part(source, raw if isinstance(raw, dict) else {"id": raw}, i, number, defaults)
                   for i, raw in enumerate(raw_parts))
+    for alias, target in inherited.items():
+        if not any(target in p.symbols or target in dict(p.ask.definitions) for p in parts):
+            raise defaults_reader.error(f"aliases.{alias}", f"{_short(target)} is not a symbol or "
+                                        "definition of any part of this file", "alias a name the parts use")
     points = head.get("points", float, required=True)
     if points < 0:
         raise head.error("points", f"points = {points} is negative", "use 0 or more points")

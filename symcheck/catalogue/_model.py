@@ -127,6 +127,7 @@ class Part:
     as_written: Mapping[str, Any] = field(default_factory=dict)
     context: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
+    aliases: Mapping[str, str] = field(default_factory=dict)   # other names for symbols/definitions
 
     @cached_property
     def problem(self):

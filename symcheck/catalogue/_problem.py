@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from symcheck.errors import CatalogueError, ExpressionError, ShapeError, SymcheckError
+from symcheck.errors import AnswerError, CatalogueError, ExpressionError, ShapeError, SymcheckError
 
 __all__ = ["Problem"]
 
@@ -158,6 +158,22 @@ class Problem:
             raise result
         return result
 
+    def _check_aliases(self) -> None:
+        """Refuse an alias the answer language already reads (a function, a constant such as e)."""
+        if not self.part.aliases:
+            return
+        from symcheck.grade import parse_answer
+
+        for alias in self.part.aliases:
+            try:
+                parse_answer(alias, self.part.symbols, syntax="plain")
+            except AnswerError as err:
+                if err.code == "UNKNOWN_SYMBOL":
+                    continue   # a free name: the alias gives it a meaning
+            raise CatalogueError(f"the answer language already reads {alias!r} (a function or a "
+                                 "constant), so it cannot be an alias", where=f"{self.part.source}: "
+                                 f"{self.part.id}.aliases.{alias}", fix="choose another name")
+
     def check(self) -> "Problem":
         """Parse every formula of the part now; raise CatalogueError for a broken one.
 
@@ -165,6 +181,7 @@ class Problem:
         shape error in the key is a finding about the key, reported by grading.
         """
         self.assumptions, self.function  # noqa: B018 - parse now, raising CatalogueError
+        self._check_aliases()
         key = self.part.key
         texts = [("key.answer", key.answer)]
         for i, step in enumerate(key.steps):

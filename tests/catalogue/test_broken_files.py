@@ -58,6 +58,11 @@ def _sub(old, new):
 _NUMBER_KIND = ('kind = "derivative", function = "a.T*X*b", wrt = "X", order = 1', 'kind = "number"')
 _NUMERIC_RULE = ('rule = "symbolic", tolerance = "symbolic"', 'rule = "numeric", tolerance = "numeric_full"')
 
+def _alias(line):
+    """Return a mutation giving the first part the line ``aliases = ...``."""
+    return _sub('ask = { kind = "derivative"', line + '\nask = { kind = "derivative"')
+
+
 BROKEN = [
     # (name, key named in the message, words of the message, mutation of the good file)
     ("HEAD", "", "not valid TOML", _sub('title = "Test"', 'title = "Test')),
@@ -115,6 +120,16 @@ BROKEN = [
     ("context.x1 text", "context.x1", "must be a number", _sub('x1 = 1.0', 'x1 = "one"')),
     ("context 400-digit integer", "context.weights.W13", "an integer of 400 digits is out of range", _sub('W13 = 1,', 'W13 = 1' + '0' * 399 + ',')),
     ("context 5,000-digit integer", "", "a number is too long to read", _sub('W13 = 1,', 'W13 = 1' + '0' * 4999 + ',')),
+    ("aliases not a table", "aliases", "must be a dict", _alias('aliases = "X"')),
+    ("alias of no symbol", "aliases.ahat", "'c' is not a symbol or definition of this part", _alias('aliases = { ahat = "c" }')),
+    ("alias that is a symbol", "aliases.a", "a is already a symbol of this part", _alias('aliases = { a = "X" }')),
+    ("alias that is a size", "aliases.n", "n is already a size of this part", _alias('aliases = { n = "X" }')),
+    ("alias not a name", "aliases.2x", "is not a name an answer can use", _alias('aliases = { "2x" = "X" }')),
+    ("alias to a number", "aliases.xx", "must be a str, got int", _alias('aliases = { xx = 1 }')),
+    ("alias the language reads", "aliases.sigmoid", "the answer language already reads 'sigmoid'", _alias('aliases = { sigmoid = "X" }')),
+    ("alias the language reads: e", "aliases.e", "the answer language already reads 'e'", _alias('aliases = { e = "X" }')),
+    ("section alias of nothing", "defaults.aliases.xhat", "'Q' is not a symbol or definition of any part",
+     _sub("[[parts]]", '[defaults]\naliases = { xhat = "Q" }\n[[parts]]')),
 ]
 
 
