@@ -160,7 +160,7 @@ def _chain_findings(grader, part) -> list[KeyFinding]:
     parsed, numbers, texts = [], [], []
     for i, text in lines:
         try:
-            parsed.append(grader._parse_symbolic(part, text, where=f"{part.id} step {i}"))
+            parsed.append(grader._parse_symbolic(part, text, where=f"{part.id} step {i}", prepared=target))
         except AnswerError as err:
             if err.code == "SHAPE":
                 return [KeyFinding(part.id, i, text, target.truth_text, True, (), "SHAPE",

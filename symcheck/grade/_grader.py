@@ -83,6 +83,7 @@ class Grader:
         self._cache: OrderedDict = OrderedDict()
         self._parts: dict[str, object] = {}
         self._work_sizes: dict[str, dict[str, int]] = {}
+        self._truth_dims: dict[str, tuple] = {}   # part id -> (prepared, its truth_dims)
 
     # -- set-up ----------------------------------------------------------------------------------
     @property
@@ -183,8 +184,19 @@ class Grader:
             return self._grade_number(part, target, answer)
         return self._grade_symbolic(part, target, str(answer)), None
 
-    def _parse_symbolic(self, part, text: str, where: str):
-        answer = self._parser()(text, part.symbols, definitions=_definitions(part), where=where)
+    def _parse_symbolic(self, part, text: str, where: str, *, prepared=None):
+        """Parse ``text`` over the part's symbols, definitions and aliases; what the answer leaves
+        unsized (``2*I``, ``\\mathbf{0}`` alone) takes the shape of the truth (``prepared``,
+        default the part's target)."""
+        if prepared is None:
+            prepared = self.target(part)
+        shape = self._truth_dims.get(part.id, ())
+        if shape == () or shape[0] is not prepared:
+            from symcheck.grade._symbolic import truth_dims
+
+            shape = self._truth_dims[part.id] = (prepared, truth_dims(prepared))
+        answer = self._parser()(text, part.symbols, definitions=_definitions(part), where=where,
+                                shape=shape[1], aliases=dict(part.aliases) or None)
         sizes = self._work_sizes.get(part.id)
         if sizes is None:
             sizes = self._work_sizes[part.id] = _work_sizes(part)
@@ -195,7 +207,7 @@ class Grader:
         from symcheck.grade._symbolic import judge_symbolic
 
         try:
-            answer = self._parse_symbolic(part, text, where=part.id)
+            answer = self._parse_symbolic(part, text, where=part.id, prepared=prepared)
         except AnswerError as err:
             return _refused(part, err, text, prepared.truth_text)
         plain = answer.plain()
@@ -240,7 +252,8 @@ class Grader:
                 if isinstance(target, _NumberTarget):
                     parsed.append(self._claim(text, f"{part.id} line {i}"))
                 else:
-                    parsed.append(self._parse_symbolic(part, text, where=f"{part.id} line {i}"))
+                    parsed.append(self._parse_symbolic(part, text, where=f"{part.id} line {i}",
+                                                       prepared=target))
             except AnswerError as err:
                 return _refused(part, err, shown, truth_text, line=i), None
         if isinstance(target, _NumberTarget):

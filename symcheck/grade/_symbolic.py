@@ -26,7 +26,7 @@ from symcheck.errors import AnswerError
 from symcheck.grade._result import Reason
 from symcheck.tolerances import tolerance
 
-__all__ = ["Judgement", "judge_symbolic", "evaluate_on", "answer_shape"]
+__all__ = ["Judgement", "judge_symbolic", "evaluate_on", "answer_shape", "truth_dims"]
 
 _EVALUATION_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, np.linalg.LinAlgError,
                       AnswerError, MemoryError)   # an index beyond the size drawn, say
@@ -46,6 +46,52 @@ def answer_shape(answer, sizes) -> tuple[int, int] | None:
     if not answer.shape:
         return None
     return tuple(int(d.value(sizes)) for d in answer.shape)
+
+
+def truth_dims(prepared, *, max_degree: int = 3) -> tuple[str, str] | None:
+    """Return the truth's shape in size names, ``("n*n", "n*n")`` for 2·I_{n²}, or None.
+
+    Each dimension is fitted from the prepared draws alone (no SymPy): the product c·d₁·…·d_j of
+    at most ``max_degree`` size names, c a positive integer, whose value is the truth's size in
+    every draw.  None for a 1×1 truth, or when a dimension has no fit or more than one of the
+    fewest names (the draws cannot tell them apart): the answer is then parsed without it.
+
+    >>> from types import SimpleNamespace as NS
+    >>> import numpy as np
+    >>> draws = [NS(sizes={"m": m, "n": n}, truth=np.zeros((1, m * n, 2 * n))) for m, n in ((3, 2), (2, 4))]
+    >>> truth_dims(NS(draws=draws))
+    ('m*n', '2*n')
+    """
+    draws = prepared.draws
+    if not draws or all(tuple(d.truth.shape[1:]) == (1, 1) for d in draws):
+        return None
+    names = sorted({n for d in draws for n in d.sizes})
+    fitted = []
+    for axis in (1, 2):
+        fit = _fit_dimension([int(d.truth.shape[axis]) for d in draws], [d.sizes for d in draws],
+                             names, max_degree)
+        if fit is None:
+            return None
+        fitted.append(fit)
+    return tuple(fitted)
+
+
+def _fit_dimension(values, sizes, names, max_degree) -> str | None:
+    from itertools import combinations_with_replacement
+    from math import prod
+
+    for degree in range(max_degree + 1):
+        found = []
+        for monomial in combinations_with_replacement(names, degree):
+            base = [prod(s[n] for n in monomial) for s in sizes]
+            if values[0] % base[0]:
+                continue
+            coef = values[0] // base[0]
+            if coef >= 1 and all(coef * b == v for b, v in zip(base, values)):
+                found.append("*".join(([str(coef)] if coef != 1 or not monomial else []) + list(monomial)))
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
 
 
 def evaluate_on(answer, draws, *, perturbed: bool = False) -> list[np.ndarray]:
@@ -140,6 +186,9 @@ def _shape_mismatch(prepared, answer, shown, shapes, truth_shapes, tol) -> Judge
         flipped = [np.swapaxes(v, 1, 2) for v in values]
         if equal_values(flipped, [d.truth for d in prepared.draws], tol):
             return _transposed(prepared, shown)
+        scaled = _scaled_transpose(prepared, shown, flipped)
+        if scaled is not None:
+            return scaled
     special = _special_case(prepared, answer, tol, kinds=("square",))
     if special is not None:
         return Judgement("incorrect", (Reason(
@@ -149,6 +198,33 @@ def _shape_mismatch(prepared, answer, shown, shapes, truth_shapes, tol) -> Judge
     return Judgement("incorrect", (Reason(
         "SHAPE", f"your answer {shown} has {_symbolic_shape(answer)}, but the {noun} {truth} has "
         f"shape {_truth_shape_text(prepared)}"),))
+
+
+def _scaled_transpose(prepared, shown, flipped) -> Judgement | None:
+    """Judge an answer whose transpose (``flipped``, per draw) is c·truth, c ≠ 1 a named factor:
+    both mistakes are reported, the transpose first (TRANSPOSED or CONVENTION), then SIGN or FACTOR."""
+    draws = prepared.draws
+    factors = constant_factor(flipped, [d.truth for d in draws])
+    if factors is None:
+        return None
+    name = factor_text(factors, [d.sizes for d in draws])
+    if name is None or name == "1":
+        return None
+    noun, truth = _noun(prepared), prepared.truth_text
+    scaled = "minus" if name == "-1" else f"{name} times"
+    if prepared.kind == "jacobian":
+        first = Reason("CONVENTION", f"your answer {shown} is {scaled} the Jacobian in denominator layout "
+                       f"(the transpose of {truth}); this part uses numerator layout")
+    else:
+        first = Reason("TRANSPOSED", f"your answer {shown} is {scaled} the transpose of the {noun} {truth}: "
+                       "transpose it back")
+    if name == "-1":
+        second = Reason("SIGN", f"your answer {shown} also has the wrong sign: transposed back, it is "
+                        f"minus the {noun} {truth}")
+    else:
+        second = Reason("FACTOR", f"your answer {shown} is also off by a factor c = {name}: transposed "
+                        f"back, it is {name} times the {noun} {truth}")
+    return Judgement("incorrect", (first, second))
 
 
 def _transposed(prepared, shown) -> Judgement:
@@ -192,6 +268,10 @@ def _diagnose(prepared, answer, shown, values, tol, max_rel) -> Judgement:
         if name is not None:
             return Judgement("incorrect", (Reason(
                 "FACTOR", f"your answer {shown} is {name} times the {noun} {truth} (a factor c = {name})"),))
+    if all(d.truth.shape[1] == d.truth.shape[2] for d in draws) and not prepared.truth_symmetric(tol):
+        scaled = _scaled_transpose(prepared, shown, [np.swapaxes(v, 1, 2) for v in values])
+        if scaled is not None:
+            return scaled
     texts, terms = prepared.terms()
     missing = missing_terms(values, truths, terms, tol, candidates=prepared.missing_candidates())
     if missing is not None:
@@ -264,6 +344,8 @@ def _special_case(prepared, answer, tol, kinds=("values", "square", "size one"))
     for case in prepared.specials():
         if case.kind not in kinds or case.kind == "values":
             continue
+        if case.kind == "size one" and not _size_one_explains(prepared, case, tol):
+            continue
         try:
             shapes = [answer_shape(answer, d.sizes) for d in case.draws]
             if shapes != [tuple(d.truth.shape[1:]) for d in case.draws]:
@@ -274,3 +356,22 @@ def _special_case(prepared, answer, tol, kinds=("values", "square", "size one"))
         if equal_values(values, [d.truth for d in case.draws], tol):
             return case.condition
     return None
+
+
+def _size_one_explains(prepared, case, tol) -> bool:
+    """True when agreeing at a size d = 1 says something about an answer.
+
+    A size of one collapses matrix algebra: a 1×1 matrix is its own transpose and its trace,
+    and 1×1 factors commute, so at d = 1 answers that differ in general agree for no reason a
+    student could mean (2·tr(X)·I for 2X at n = 1).  The condition is named only when, at its
+    draws, the truth keeps more than one entry, and is not made symmetric by it: otherwise the
+    transpose of the truth, a different answer in general, would pass the condition too.
+    """
+    truths = [d.truth for d in case.draws]
+    if any(t.shape[1] * t.shape[2] <= 1 for t in truths):
+        return False
+    if not all(t.shape[1] == t.shape[2] for t in truths):
+        return True
+    symmetric = all(d.truth.shape[1] == d.truth.shape[2] for d in prepared.draws) \
+        and prepared.truth_symmetric(tol)
+    return symmetric or not equal_values(truths, [np.swapaxes(t, 1, 2) for t in truths], tol)

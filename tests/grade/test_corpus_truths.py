@@ -44,7 +44,8 @@ def _mlp1(e):
     one = np.ones((SIZES["N"], 1))
     H = _sig(e["X"] @ e["W_h"] + one @ e["b_h"].T)
     Yhat = H @ e["W_o"] + one @ e["b_o"].T
-    return dict(H=H, Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * one.T @ (e["Y"] - Yhat))
+    return dict(H=H, Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * one.T @ (e["Y"] - Yhat),
+                hhat=H)   # the homework's own name ĥ for the hidden layer
 
 
 def _mlp2(e):
@@ -52,7 +53,8 @@ def _mlp2(e):
     H1 = _sig(e["X"] @ e["W_h1"] + one @ e["b_h1"].T)
     H2 = _sig(H1 @ e["W_h2"] + one @ e["b_h2"].T)
     Yhat = H2 @ e["W_o"] + one @ e["b_o"].T
-    return dict(H1=H1, H2=H2, Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * one.T @ (e["Y"] - Yhat))
+    return dict(H1=H1, H2=H2, Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * one.T @ (e["Y"] - Yhat),
+                h1=H1, h2=H2, hhat=H2)   # the homework's h_1, h_2, and ĥ (the output layer's input)
 
 
 def _mse(e, defs):
@@ -416,13 +418,24 @@ def test_corpus_answer_is_what_its_label_says(pid, answer, code):
     else:
         assert status == "ok", (pid, answer, status)
         assert not _equal(v, truth), (pid, answer, "equals the truth")
+        labels = {w["code"] for w in PARTS[pid]["wrong"] if w["answer"] == answer}
+        scaled = bool(labels & {"SIGN", "FACTOR"}) and "TRANSPOSED" in labels   # c times the transpose
         if code == "TRANSPOSED":
-            assert _equal(v, truth.T), (pid, answer)
+            c = -1.0 if "SIGN" in labels else _factor(v.T, truth) if "FACTOR" in labels else 1.0
+            assert _equal(v.T, c * truth), (pid, answer, c)
         elif code == "SIGN":
-            assert _equal(-v, truth), (pid, answer)
+            assert _equal(-(v.T if scaled else v), truth), (pid, answer)
         elif code == "FACTOR":
-            c = np.sum(v * truth) / np.sum(truth * truth)
-            assert not np.isclose(c, 1) and _equal(v, c * truth), (pid, answer, c)
+            w = v.T if scaled else v
+            c = _factor(w, truth)
+            assert not np.isclose(abs(c), 1) and _equal(w, c * truth), (pid, answer, c)
+
+
+def _factor(v, truth) -> float:
+    """The least-squares c in v ≈ c·truth (0 when the shapes differ)."""
+    if np.shape(v) != np.shape(truth):
+        return 0.0
+    return float(np.sum(v * truth) / np.sum(truth * truth))
 
 
 @pytest.mark.parametrize("case", [c for c in SUBMISSIONS["chain"] if c["part"] in PART_SPECS],
