@@ -410,11 +410,14 @@ def _draws(evaluator, part, truth_expr, definitions, props, size_draws, rng, bat
     return draws
 
 
-def prepare_symbolic(part, *, examples: int | None = None, truth=None) -> PreparedSymbolic:
+def prepare_symbolic(part, *, examples: int | None = None, truth=None,
+                     derived: bool = False) -> PreparedSymbolic:
     """Prepare a symbolic part (derivative, matrix gradient, closed form) for grading.
 
     ``truth`` is an optional ``(kind, expr, text)`` from the part's kind; without it the truth is
-    derived here.  ``examples`` is the total number of random instances (default 12).
+    derived here.  ``derived`` says the given truth is the kind's own derivation of the part
+    (the same as deriving it here), so it is stored as the grader's own.  ``examples`` is the
+    total number of random instances (default 12).
     """
     from symcheck.grade._store import part_key
 
@@ -427,8 +430,9 @@ def prepare_symbolic(part, *, examples: int | None = None, truth=None) -> Prepar
     digest = None
     if truth is not None:
         digest = _expr_digest(truth[1])
-        key = part_key(part, "symbolic", truth=digest, **settings)
-    for candidate in ((derived_key, key) if truth is not None else (derived_key,)):
+        if not derived:
+            key = part_key(part, "symbolic", truth=digest, **settings)
+    for candidate in dict.fromkeys((derived_key, key)):
         stored = load_prepared(part, candidate, truth_digest=digest)
         if stored is not None:
             if truth is not None:   # the caller's truth is the one stored: no need to derive it

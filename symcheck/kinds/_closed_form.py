@@ -35,7 +35,7 @@ class ClosedForm(SymbolicKind):
         derived = to_text(point.expr)
         note = "stationary point: ∇f = 0; " + "; ".join(point.conditions)
         return Established(Truth(derived, expr=point.expr, kind="solution", solution=point.expr,
-                                 wrt=wrt), derived, proof, note)
+                                 wrt=wrt, derived=True), derived, proof, note)
 
     def derive(self, problem, *, order: int | None = None):
         """Return the stationary point's derivation, or the derivative at an explicit ``order``."""

@@ -65,7 +65,7 @@ class SymbolicKind(Kind):
             derived += f";  {result.differential.name} ↦ {to_text(result.linear_map)}"
         reference = f if self.reference_is_function and order == 1 else None
         truth = Truth(derived, expr=result.expr, kind=result.kind, is_zero=result.is_zero,
-                      reference=reference)
+                      reference=reference, derived=True)
         return Established(truth, derived, proof, result.convention)
 
     def compare(self, problem, truth, claim, *, examples: int) -> Verdict:

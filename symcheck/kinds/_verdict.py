@@ -18,6 +18,8 @@ class Truth:
     ("gradient", "jacobian", "hessian", "solution") and ``is_zero``; numeric parts carry
     ``value`` (a high-precision SymPy Float).  ``reference`` is the expression a key's
     intermediate lines must equal (the function itself, for a chain of rewritings).
+    ``derived`` marks a truth the kind derived from the part itself (not one a caller made up):
+    the grader then prepares and stores it as its own derivation of the part.
     """
 
     text: str
@@ -28,6 +30,7 @@ class Truth:
     reference: Any = None
     solution: Any = None
     wrt: Any = None
+    derived: bool = False
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,11 @@ ANSWERS = {
 }
 
 
-def _outcomes(grader: Grader) -> list[tuple]:
+def _outcomes(grader: Grader, parts=None) -> list[tuple]:
     out = []
     for part_id, answers in ANSWERS.items():
+        if parts is not None and part_id not in parts:
+            continue
         for answer in answers:
             r = grader.grade_answer(part_id, answer)
             out.append((part_id, answer, r.verdict, r.score, r.codes, r.feedback, r.truth))
@@ -206,3 +208,23 @@ def test_old_versions_folders_are_pruned_but_recent_ones_kept(store):
     os.utime(other, (month, month))
     Grader().grade_answer("1.4.first", "a*b.T")   # the first entry of this version
     assert not old.exists() and recent.exists() and other.exists()
+
+
+@pytest.mark.parametrize("part_id", ["1.2.first", "1.3.second", "2.1.solution", "3.4.grad.W_o"])
+def test_verify_fills_the_entry_the_grader_reads(store, fresh, part_id):
+    """The kind's truth (what verify uses) is the grader's own derivation, so one entry serves both."""
+    from symcheck.catalogue import Problem
+    from symcheck.grade import judge_key_claim
+    from symcheck.grade._prepare import _expr_digest, _truth_kind_and_expr
+
+    part = load_catalogue().part(part_id)
+    established = Problem(part).kind.truth(Problem(part), examples=4)
+    assert established.truth.derived
+    assert _expr_digest(established.truth.expr) == _expr_digest(_truth_kind_and_expr(part)[1])
+    judge_key_claim(part, established.truth, ANSWERS[part_id][0])
+    (entry,) = store.rglob("*.npz")
+    written = entry.stat().st_mtime_ns
+    got = [row for row in _outcomes(Grader(), parts=[part_id])]
+    assert got == [row for row in fresh if row[0] == part_id]
+    assert list(store.rglob("*.npz")) == [entry]   # the grader read verify's entry ...
+    assert entry.stat().st_mtime_ns >= written     # ... (and may add pieces to it)
