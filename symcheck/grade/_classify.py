@@ -112,12 +112,15 @@ def constant_factor(answers, truths) -> tuple[float, ...] | None:
     factors = []
     for a, t in zip(answers, truths):
         with np.errstate(all="ignore"):
-            big = np.abs(t) > 1e-6 * max(float(np.abs(t).max()), 1e-300)
-            if not big.any() or not np.isfinite(a).all():
+            size = np.abs(t)
+            top = float(size.max()) if size.size else 0.0
+            if top == 0.0 or not np.isfinite(a).all():
                 return None
-            q = a[big] / t[big]
-            c = float(np.median(q))
-            if not np.allclose(a, c * t, rtol=1e-9, atol=1e-12 * max(float(np.abs(t).max()), 1.0)):
+            # c from the truth's largest entry, then checked on every entry (np.allclose's rule)
+            where = np.unravel_index(int(np.argmax(size)), t.shape)
+            c = float(a[where] / t[where])
+            scaled = c * t
+            if not bool((np.abs(a - scaled) <= 1e-12 * max(top, 1.0) + 1e-9 * np.abs(scaled)).all()):
                 return None
         factors.append(c)
     return tuple(factors)

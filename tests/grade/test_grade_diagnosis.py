@@ -241,3 +241,19 @@ def test_catalogue_aliases_are_passed_to_the_answer_language(tmp_path):
     for answer in ("Z.T*ones(N, k)", "zhat.T*ones(N, k)", "hidden.T*ones(N, k)", r"\hat{\mathbf{z}}^\top \mathbf{1}_N \mathbf{1}_k^\top"):
         assert grader.grade_answer("9.1.grad", answer).verdict == "correct", answer
     assert grader.grade_answer("9.2.grad", "zhat.T*ones(N, k)").codes == ("UNKNOWN_SYMBOL",)
+
+
+@pytest.mark.parametrize("c", [2.0, -1.0, 0.5, -1 / 3, 7.25])
+def test_constant_factor_finds_c_and_only_c(c):
+    from symcheck.grade._classify import constant_factor
+
+    rng = np.random.default_rng(7)
+    truths = [rng.standard_normal((4, 3, 5)), rng.standard_normal((4, 6, 2))]
+    truths[0][:, 0, 0] = 0.0                                     # zero entries are allowed
+    factors = constant_factor([c * t for t in truths], truths)
+    assert factors is not None and np.allclose(factors, c, rtol=1e-12)
+    off = [c * t for t in truths]
+    off[1] = off[1].copy()
+    off[1][2, 4, 1] += 1e-3                                     # one entry off: no factor
+    assert constant_factor(off, truths) is None
+    assert constant_factor([np.zeros_like(t) + 1 for t in truths], [np.zeros_like(t) for t in truths]) is None
