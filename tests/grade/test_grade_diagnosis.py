@@ -257,3 +257,52 @@ def test_constant_factor_finds_c_and_only_c(c):
     off[1][2, 4, 1] += 1e-3                                     # one entry off: no factor
     assert constant_factor(off, truths) is None
     assert constant_factor([np.zeros_like(t) + 1 for t in truths], [np.zeros_like(t) for t in truths]) is None
+
+
+def test_truth_dims_give_every_symbolic_parts_shape_at_every_draw(grader):
+    from symcheck.grade._symbolic import truth_dims
+
+    def value(dim, sizes):
+        return int(np.prod([int(f) if f.isdigit() else sizes[f] for f in dim.split("*")]))
+
+    checked = 0
+    for part in grader.catalogue.parts:
+        if part.grading.rule != "symbolic":
+            continue
+        prepared = grader.target(part)
+        dims = truth_dims(prepared)
+        shapes = {tuple(d.truth.shape[1:]) for d in prepared.draws}
+        if shapes == {(1, 1)}:
+            assert dims is None, part.id
+            continue
+        assert dims is not None, part.id
+        for d in prepared.draws:
+            assert tuple(value(x, d.sizes) for x in dims) == d.truth.shape[1:], (part.id, dims, d.sizes)
+        checked += 1
+    assert checked >= 20
+
+
+def _case(*shapes, symmetric=False):
+    draws = []
+    for rows, cols in shapes:
+        t = np.arange(1.0, 1 + rows * cols).reshape(1, rows, cols)
+        draws.append(SimpleNamespace(truth=(t + np.swapaxes(t, 1, 2)) if symmetric and rows == cols else t))
+    return SimpleNamespace(draws=draws)
+
+
+@pytest.mark.parametrize("general, at_one, explains", [
+    (_case((3, 3)), _case((1, 1)), False),                     # the truth becomes a scalar
+    (_case((3, 3)), _case((2, 2), symmetric=True), False),     # d = 1 makes it symmetric: Tᵀ would pass too
+    (_case((3, 3)), _case((2, 2)), True),
+    (_case((3, 3), symmetric=True), _case((2, 2), symmetric=True), True),   # symmetric anyway
+    (_case((3, 4)), _case((3, 1)), True),                      # a column of three entries
+])
+def test_a_size_one_case_explains_only_what_it_does_not_collapse(general, at_one, explains):
+    from symcheck.grade._symbolic import _size_one_explains
+    from symcheck.tolerances import TOLERANCES
+
+    tol = TOLERANCES["symbolic"]
+    symmetric = all(np.allclose(d.truth, np.swapaxes(d.truth, 1, 2)) for d in general.draws
+                    if d.truth.shape[1] == d.truth.shape[2])
+    prepared = SimpleNamespace(draws=general.draws, truth_symmetric=lambda tol: symmetric)
+    assert _size_one_explains(prepared, at_one, tol) is explains
