@@ -202,7 +202,8 @@ def _shape_mismatch(prepared, answer, shown, shapes, truth_shapes, tol) -> Judge
 
 def _scaled_transpose(prepared, shown, flipped) -> Judgement | None:
     """Judge an answer whose transpose (``flipped``, per draw) is c·truth, c ≠ 1 a named factor:
-    both mistakes are reported, the transpose first (TRANSPOSED or CONVENTION), then SIGN or FACTOR."""
+    both mistakes are reported, the transpose first (TRANSPOSED, or CONVENTION for a Jacobian),
+    then SIGN, CONVENTION (c is the part's other normaliser, 1/(N·k) for 1/N) or FACTOR."""
     draws = prepared.draws
     factors = constant_factor(flipped, [d.truth for d in draws])
     if factors is None:
@@ -218,9 +219,13 @@ def _scaled_transpose(prepared, shown, flipped) -> Judgement | None:
     else:
         first = Reason("TRANSPOSED", f"your answer {shown} is {scaled} the transpose of the {noun} {truth}: "
                        "transpose it back")
+    convention = None if name == "-1" else _other_convention(prepared, factors)
     if name == "-1":
         second = Reason("SIGN", f"your answer {shown} also has the wrong sign: transposed back, it is "
                         f"minus the {noun} {truth}")
+    elif convention is not None:   # no convention credit: the transpose is wrong in either
+        second = Reason("CONVENTION", f"your answer {shown}, transposed back, is {name} times the {noun} "
+                        f"{truth}: right in the other convention {convention}; this part uses the first one")
     else:
         second = Reason("FACTOR", f"your answer {shown} is also off by a factor c = {name}: transposed "
                         f"back, it is {name} times the {noun} {truth}")

@@ -160,6 +160,7 @@ def test_a_size_one_case_that_keeps_the_truth_a_matrix_is_named(grader, part_id,
     ("3.4.grad.W_o", "-(2/N)*(Yhat - Y).T*H", {"TRANSPOSED", "SIGN"}, None),
     ("3.4.grad.W_o", "(1/N)*(Yhat - Y).T*H", {"TRANSPOSED", "FACTOR"}, "1/2"),
     ("3.4.grad.W_o", "2*(Yhat - Y).T*H", {"TRANSPOSED", "FACTOR"}, "N"),
+    ("3.4.grad.W_o", "(2/(N*k))*(Yhat - Y).T*H", {"TRANSPOSED", "CONVENTION"}, None),   # the 1/(N·k) MSE
 ])
 def test_a_scaled_transpose_names_both_mistakes(grader, part_id, answer, codes, c):
     verdict, got, result = _graded(grader, part_id, answer)
