@@ -58,10 +58,11 @@ def to_decimal(value) -> Decimal:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value))
-    try:   # SymPy Float / mpmath mpf: print with enough digits
-        import mpmath
+    try:   # SymPy Float / mpmath mpf: print with enough digits, at enough working precision
+        import mpmath   # (at mpmath's default 15 digits, mpf() would cut a 30-digit Float to 53 bits)
 
-        return Decimal(mpmath.nstr(mpmath.mpf(value), EXACT_DIGITS, strip_zeros=False))
+        with mpmath.workdps(EXACT_DIGITS + 10):
+            return Decimal(mpmath.nstr(mpmath.mpf(value), EXACT_DIGITS, strip_zeros=False))
     except (TypeError, ValueError, InvalidOperation):
         return Decimal(str(value))
 

@@ -1,0 +1,67 @@
+"""The carry-forward checker's fast local formulas against SymPy's exact evaluation.
+
+``symcheck.grade._carry`` evaluates each node's local formula (and its slopes, for the spread a
+value's rounding allows) with mpmath functions generated once per process.  The oracle is
+``evaluate_local`` of the 2-2-1 model: exact rational arithmetic in SymPy, then 30 digits.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+import sympy as sp
+
+from symcheck.grade._carry import _local_value, _rounding_spread
+from symcheck.grade._numbers import to_decimal
+from symcheck.models.net221_symbolic import GRAPH, evaluate_local
+
+
+def _decimal(rng: random.Random) -> str:
+    digits = rng.randint(1, 12)
+    return f"{rng.uniform(-2, 2):.{digits}f}"
+
+
+def _parents(node: str, rng: random.Random) -> dict[str, str]:
+    values = {}
+    for p in GRAPH[node].parents:
+        v = _decimal(rng)
+        if p in ("a3", "a4", "a5") and node in ("sigmoid_prime", "tanh_prime"):
+            v = f"{rng.uniform(0.01, 0.99):.10f}"
+        values[p] = v
+    return values
+
+
+@pytest.mark.parametrize("node", sorted(GRAPH))
+def test_local_values_equal_exact_sympy_to_30_digits(node):
+    rng = random.Random(node)
+    for _ in range(20):
+        parents = _parents(node, rng)
+        fast = _local_value(node, tuple(parents.items()))
+        exact = to_decimal(evaluate_local(node, parents))
+        assert fast == exact, (node, parents)
+
+
+@pytest.mark.parametrize("node", sorted(GRAPH))
+def test_rounding_spread_equals_the_exact_slopes(node):
+    rng = random.Random("spread " + node)
+    formula, parents = GRAPH[node]
+    symbols = {str(s): s for s in formula.free_symbols}
+    for _ in range(5):
+        values = {p: Decimal(v) for p, v in _parents(node, rng).items()}
+        halves = {p: Decimal(1).scaleb(-rng.randint(2, 10)) / 2 for p in parents}
+        subs = {symbols[p]: sp.Rational(str(values[p])) for p in parents if p in symbols}
+        exact = sum((abs(sp.diff(formula, symbols[p]).xreplace(subs)) * sp.Rational(str(halves[p]))
+                     for p in parents if p in symbols), sp.Integer(0))
+        fast = _rounding_spread(node, values, halves)
+        assert abs(fast - to_decimal(sp.N(exact, 40))) <= Decimal("1e-25") * max(abs(fast), Decimal(1))
+
+
+def test_to_decimal_keeps_all_30_digits_of_a_sympy_float():
+    """A 30-digit Float must not pass through a 53-bit mpf (mpmath's default precision)."""
+    text = "0.201520000000000000000000000000"
+    assert to_decimal(sp.Float(text, 30)) == Decimal(text)
+    third = to_decimal(sp.N(sp.Rational(1, 3), 30))
+    assert third == Decimal("0." + "3" * 30)
+    assert to_decimal(evaluate_local("grad_W24", {"dL_dz4": "0.20152", "x2": "-1"})) == Decimal("-0.20152")
