@@ -65,3 +65,19 @@ def test_to_decimal_keeps_all_30_digits_of_a_sympy_float():
     third = to_decimal(sp.N(sp.Rational(1, 3), 30))
     assert third == Decimal("0." + "3" * 30)
     assert to_decimal(evaluate_local("grad_W24", {"dL_dz4": "0.20152", "x2": "-1"})) == Decimal("-0.20152")
+
+
+@pytest.mark.parametrize("written, explained", [("1.395", False), ("1.3955", True), ("1.3961", True),
+                                                ("1.3966", False)])
+def test_rounding_explains_a_value_only_inside_the_intervals(written, explained):
+    """3.3: W13 = 1.11, α = 0.1, the student's ∂L/∂W13 written as −2.86.
+
+    −2.86 stands for a true value in [−2.865, −2.855], so W13 − α·g lies in [1.3955, 1.3965]
+    (its own local value 1.396 ± 0.0005).  A written value is explained when the interval it
+    rounds from ([w − ½ulp, w + ½ulp)) meets that one in more than a point: 1.395 only touches it.
+    """
+    from symcheck.grade import grade_submission
+
+    result = grade_submission({"3.3.grad.W13": "-2.86", "3.3.new.W13": written})
+    (part,) = [p for p in result.parts if p.id == "3.3.new.W13"]
+    assert (part.verdict == "correct") == explained, part.feedback
