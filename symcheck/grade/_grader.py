@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from symcheck.errors import AnswerError, UsageError
-from symcheck.grade._numbers import NumberClaim, fmt, judge_number, round_to, to_decimal
+from symcheck.grade._numbers import EXACT_DIGITS, NumberClaim, fmt, judge_number, round_to, to_decimal
 from symcheck.grade._result import GradeResult, Reason, SubmissionResult
 from symcheck.limits import LIMITS
 from symcheck.tolerances import tolerance
@@ -57,7 +57,41 @@ def _manual_message(part) -> str | None:
 def _evaluate_network(inputs) -> dict[str, str]:
     from symcheck.models.net221_symbolic import evaluate_nodes
 
-    return {name: str(to_decimal(value)) for name, value in evaluate_nodes(inputs, digits=30).items()}
+    return {name: str(_exact_decimal(value)) for name, value in evaluate_nodes(inputs, digits=30).items()}
+
+
+def _exact_decimal(value) -> Decimal:
+    """Return a 30-digit mpmath or SymPy value as a Decimal with all its digits.
+
+    Converting under the caller's mpmath precision (15 digits by default) would round the value to
+    a double first: the Decimal of 1.89 would be 1.88999999999999990230037, no longer 1.89.
+    """
+    import mpmath
+
+    with mpmath.workdps(EXACT_DIGITS + 10):
+        return to_decimal(value)
+
+
+def _scientific_literal(tree) -> str | None:
+    """Return ``m e k`` for an answer written ``m × 10^k`` (``2.6894 \\times 10^{-1}``), else None.
+
+    Such an answer prints the digits of m, as ``2.6894e-1`` does: it is judged as that literal.
+    """
+    sign = ""
+    if tree.op == "neg":
+        tree, sign = tree.args[0], "-"
+    if tree.op != "prod" or tuple(tree.value) != ("*",) or len(tree.args) != 2:
+        return None
+    mantissa, power = tree.args
+    if mantissa.op != "num" or power.op != "pow" or not _LITERAL.fullmatch(mantissa.value[1]):
+        return None
+    base, exponent = power.args
+    exponent_sign = ""
+    if exponent.op == "neg":
+        exponent, exponent_sign = exponent.args[0], "-"
+    if base.op != "num" or base.value[1] != "10" or exponent.op != "num" or not exponent.value[1].isdigit():
+        return None
+    return f"{sign}{mantissa.value[1]}e{exponent_sign}{exponent.value[1]}"
 
 
 def _default_parser():
@@ -130,7 +164,7 @@ class Grader:
         if part.ask.kind in ("number", "table_value"):
             value = truth.value if truth is not None and truth.value is not None \
                 else self._network(part)[part.ask.quantity]
-            value = to_decimal(value)
+            value = _exact_decimal(value)
             text = fmt(value, 15) if part.ask.kind == "number" else str(round_to(value, -part.ask.decimals))
             return _NumberTarget(value, text)
         from symcheck.grade._prepare import prepare_symbolic, truth_text
@@ -226,7 +260,10 @@ class Grader:
         if _LITERAL.fullmatch(text) and _within_limits(Decimal(text)):
             return NumberClaim(text, Decimal(text), text)
         answer = self._parser()(text, {}, where=where)
-        return NumberClaim(answer.plain(), to_decimal(answer.exact(30)), answer.number_literal)
+        literal = answer.number_literal or _scientific_literal(answer.tree)
+        if literal is not None and _within_limits(Decimal(literal)):
+            return NumberClaim(answer.plain(), Decimal(literal), literal)
+        return NumberClaim(answer.plain(), _exact_decimal(answer.exact(EXACT_DIGITS)), None)
 
     def _grade_number(self, part, target: _NumberTarget, answer):
         text = _number_text(answer)

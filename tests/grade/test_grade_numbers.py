@@ -119,3 +119,43 @@ def test_a_tiny_error_within_the_tolerance_is_correct(grader):
     truth = network_31()["grad.W45"]
     assert grader.grade_answer("3.1.grad.W45", written(truth * (1 + 1e-8), 14)).verdict == "correct"
     assert grader.grade_answer("3.1.grad.W45", written(truth * (1 + 1e-4), 14)).verdict == "incorrect"
+
+
+# ---------------------------------------------------------------------------------------------
+# Found by the hold-out grading of 2026-12-02: LaTeX-wrapped literals and m × 10^k
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("answer", [r"\mathbf{1.89}", r"\mathbf{+1.89}", r"\textbf{1.89}"])
+def test_a_wrapped_table_value_keeps_its_digits_at_the_default_mpmath_precision(answer):
+    # At mpmath's default 15 digits the value once went through a double (1.8899999999999999),
+    # so the key's bold table cell was "not correctly rounded: rounds to 1.89, not 1.89".  Another
+    # module of the run may raise mpmath.mp.dps; the grader must not depend on it.
+    import mpmath
+
+    truth = round(network_31()["new.W23"], 2)
+    assert truth == 1.89
+    with mpmath.workdps(15):
+        result = Grader().grade_answer("3.1.table.W23", answer)
+    assert result.verdict == "correct", result.feedback
+
+
+@pytest.mark.parametrize("mantissa, exponent, expect", [
+    ("2.6894", -1, "correct"),      # 5 significant figures, correctly rounded
+    ("2.689", -1, "correct"),       # 4
+    ("26.894", -2, "correct"),
+    ("2.69", -1, "PRECISION"),      # 3
+    ("2.6895", -1, "ROUNDING"),     # last digit off by one
+    ("2.6893", -1, "ROUNDING"),
+])
+@pytest.mark.parametrize("times", [r" \times ", r" \cdot ", "*"])
+def test_scientific_notation_is_judged_as_the_literal_it_writes(mantissa, exponent, expect, times):
+    truth = network_31()["a3"]
+    value = float(mantissa) * 10 ** exponent
+    figures = len(mantissa.replace(".", "").lstrip("0"))
+    rounded = float(f"{truth:.{figures}g}")
+    assert (math.isclose(value, rounded, rel_tol=1e-12)) == (expect != "ROUNDING")
+    text = f"{mantissa}{times}10^{{{exponent}}}" if times != "*" else f"{mantissa}*10^({exponent})"
+    result = Grader().grade_answer("3.1.a3", text)
+    if expect == "correct":
+        assert result.verdict == "correct", result.feedback
+    else:
+        assert result.verdict == "incorrect" and expect in result.codes, result.feedback
