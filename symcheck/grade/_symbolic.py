@@ -277,13 +277,9 @@ def _diagnose(prepared, answer, shown, values, tol, max_rel) -> Judgement:
         scaled = _scaled_transpose(prepared, shown, [np.swapaxes(v, 1, 2) for v in values])
         if scaled is not None:
             return scaled
-    texts, terms = prepared.terms()
-    missing = missing_terms(values, truths, terms, tol, candidates=prepared.missing_candidates())
-    if missing is not None:
-        lacking = " and ".join(texts[i] for i in missing)
-        return Judgement("incorrect", (Reason(
-            "MISSING_TERM", f"your answer {shown} lacks the term{'s' if len(missing) > 1 else ''} "
-            f"{lacking} of the {noun} {truth}"),))
+    missing_term = _missing_term(prepared, values, truths, tol, shown, noun, truth)
+    if missing_term is not None:
+        return missing_term
     special = _special_case(prepared, answer, tol)
     if special is not None:
         return Judgement("incorrect", (Reason(
@@ -292,6 +288,30 @@ def _diagnose(prepared, answer, shown, values, tol, max_rel) -> Judgement:
     return Judgement("incorrect", (Reason(
         "NOT_EQUIVALENT", f"your answer {shown} is not the {noun} {truth}: they differ at random "
         f"instances (largest relative difference {max_rel:.2g})"),))
+
+
+def _missing_term(prepared, values, truths, tol, shown, noun, truth) -> Judgement | None:
+    """MISSING_TERM when the answer is the truth less some of its terms, else None.
+
+    The terms are those of the expanded truth.  A term that exists only once an elementwise
+    product is distributed (H∘(1 − H) = H − H∘H, the σ′ factor) is no term of the truth as the
+    part writes it: leaving out part of a factor is NOT_EQUIVALENT.  A term printed with a
+    definition spelled out (the SymPy text ``….applyfunc(sigmoid)`` for H) is not named, as the
+    answer language cannot show it.
+    """
+    texts, terms = prepared.terms()
+    missing = missing_terms(values, truths, terms, tol, candidates=prepared.missing_candidates())
+    if missing is None:
+        return None
+    lacking = [texts[i] for i in missing]
+    if any("HadamardProduct" in t for t in lacking):
+        return None
+    plural = "s" if len(missing) > 1 else ""
+    if any("applyfunc" in t for t in lacking):
+        message = f"your answer {shown} lacks {len(missing) if plural else 'a'} term{plural} of the {noun} {truth}"
+    else:
+        message = f"your answer {shown} lacks the term{plural} {' and '.join(lacking)} of the {noun} {truth}"
+    return Judgement("incorrect", (Reason("MISSING_TERM", message),))
 
 
 _NORMALISER = re.compile(r"1/\(([^)]*)\)|1/([A-Za-z]\w*)")

@@ -307,3 +307,37 @@ def test_a_size_one_case_explains_only_what_it_does_not_collapse(general, at_one
                     if d.truth.shape[1] == d.truth.shape[2])
     prepared = SimpleNamespace(draws=general.draws, truth_symmetric=lambda tol: symmetric)
     assert _size_one_explains(prepared, at_one, tol) is explains
+
+
+# ---------------------------------------------------------------------------------------------
+# MISSING_TERM: terms of the truth as the part writes it, in words the answer language has
+# ---------------------------------------------------------------------------------------------
+# Δ = ((Ŷ − Y)W_oᵀ) ∘ H ∘ (1 − H) is one product: dropping a factor of σ′ leaves no term out.
+_DELTA = r"(\hat{\mathbf{Y}}-\mathbf{Y})\mathbf{W}_o^\top"
+
+
+@pytest.mark.parametrize("answer", [
+    r"\frac{2}{N}\mathbf{X}^\top\left[" + _DELTA + r"\odot\mathbf{H}\right]",
+    r"\frac{2}{N}\mathbf{X}^\top\left[" + _DELTA + r"\odot(1-\mathbf{H})\right]",
+    "(2/N)*X.T*hadamard((Yhat - Y)*W_o.T, H)",
+])
+def test_a_dropped_factor_of_the_sigmoid_derivative_is_not_a_missing_term(grader, answer):
+    result = grader.grade_answer("3.4.grad.W_h", answer)
+    assert result.verdict == "incorrect"
+    assert result.codes == ("NOT_EQUIVALENT",), result.feedback
+
+
+@pytest.mark.parametrize("pid, answer", [
+    ("3.4.grad.W_o", r"\frac{2}{N}\mathbf{H}^\top\hat{\mathbf{Y}}"),   # (2/N)Hᵀ(Ŷ − Y) less −(2/N)HᵀY
+    ("3.4.grad.W_o", "(2/N)*H.T*Yhat"),
+])
+def test_a_missing_term_is_never_named_in_sympy_text(grader, pid, answer):
+    result = grader.grade_answer(pid, answer)
+    assert result.codes == ("MISSING_TERM",), result.feedback
+    assert "applyfunc" not in result.feedback and "HadamardProduct" not in result.reasons[0].message
+
+
+def test_a_missing_term_in_plain_symbols_is_still_named(grader):
+    result = grader.grade_answer("1.5.first", "X*a*b.T")   # X(abᵀ + baᵀ) less Xbaᵀ
+    assert result.codes == ("MISSING_TERM",)
+    assert "X*b*a.T" in result.feedback
