@@ -30,6 +30,7 @@ from symcheck.grade import REASON_CODES, Grader
 
 CORPUS = Path(__file__).parent / "corpus"
 PART_FILES = ("section1.toml", "section2.toml", "mlp.toml", "net221.toml", "tables.toml")
+HOLDOUT_FILE = "holdout.toml"   # a second hold-out round: its entries extend the parts above
 MIN_FORMS = 3           # issue 10 item 8: at least three correct forms and three wrong answers
 MIN_SIG_FIGS = 4        # the catalogue's default grading.min_significant_figures
 RTOL, ATOL = 1e-6, 1e-9  # the numeric_full tolerance, as the issue states the rule
@@ -46,6 +47,10 @@ for _name in PART_FILES:
     for _pid, _entry in _load(_name).items():
         assert _pid not in PARTS, f"{_pid} appears twice in the corpus"
         PARTS[_pid] = _entry
+for _pid, _entry in _load(HOLDOUT_FILE).items():
+    assert _pid in PARTS, f"{HOLDOUT_FILE}: {_pid} is in no other corpus file"
+    for _kind in ("correct", "wrong"):
+        PARTS[_pid][_kind] = PARTS[_pid][_kind] + _entry.get(_kind, [])
 SUBMISSIONS = _load("submissions.toml")
 
 
@@ -142,6 +147,8 @@ def test_network_matches_the_homework_figures():
 # Number literals: significant figures, correct rounding
 # ---------------------------------------------------------------------------------------------
 NUMBER = re.compile(r"^\s*[+-]?\s*(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+WRAPPED = re.compile(r"\\(?:mathbf|textbf)\{([^{}]*)\}")   # the key's bold \mathbf{1.89}
+SCIENTIFIC = re.compile(r"([+-]?\d+\.?\d*)\s*(?:\\times|\\cdot|\*)\s*10\^\{?([+-]?\d+)\}?")
 
 
 def _literal(answer):
@@ -152,6 +159,13 @@ def _literal(answer):
         return Decimal(repr(answer))
     if isinstance(answer, str) and NUMBER.match(answer):
         return Decimal(answer.replace(" ", ""))
+    if isinstance(answer, str):
+        bold = WRAPPED.fullmatch(answer.strip())
+        if bold:
+            return _literal(bold.group(1))
+        scientific = SCIENTIFIC.fullmatch(answer.strip())
+        if scientific:   # m \times 10^{k}: the digits of m, scaled
+            return Decimal(scientific.group(1)).scaleb(int(scientific.group(2)))
     return None
 
 
