@@ -122,12 +122,15 @@ def _symbolic_shape(answer) -> str:
 
 
 def _truth_shape_text(prepared) -> str:
+    """Return the truth's shape as a student reads it: ``N×k``, ``n²×n²``, ``m·n×m·n``."""
     stored = getattr(prepared, "truth_shape", None)   # kept with the prepared part: no SymPy needed
-    if stored is not None:
-        return stored
-    from symcheck.expr import format_shape
+    if stored is None:
+        from symcheck.expr import format_shape
 
-    return format_shape(prepared.truth_expr)
+        stored = format_shape(prepared.truth_expr)
+    if stored.startswith("(") and stored.endswith(")"):
+        stored = stored[1:-1]
+    return stored.replace("**2", "²").replace("**3", "³").replace("*", "·")   # n²×n², m·n×m·n
 
 
 def judge_symbolic(prepared, answer, *, shown: str | None = None) -> Judgement:
