@@ -196,23 +196,23 @@ def _run_batch(args) -> int:
                                     sys.stderr.isatty()))
         bars[0].update(done)
 
-    executors = []
+    executor = None
     if args.jobs > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # One single-process pool per job, each owning a share of the parts (split_parts), so a
-        # worker prepares only its own parts; fork: workers inherit the grader the parent built.
+        # fork: the workers inherit the grader the parent built, every part already prepared
+        # (grade_batch prepares them before the first chunk is sent), so none prepares again.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        executors = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(args.jobs)]
+        executor = ProcessPoolExecutor(max_workers=args.jobs, mp_context=context)
     try:
-        result = grade_batch(args.batch, executor=executors or None, catalogue=args.catalogue,
+        result = grade_batch(args.batch, executor=executor, catalogue=args.catalogue,
                              progress=progress)
     finally:
         if bars:
             bars[0].close()
-        for executor in executors:
+        if executor is not None:
             executor.shutdown(cancel_futures=True)
     written = result.write(out)
     print(result.format_summary())
