@@ -103,6 +103,7 @@ def _times(a, b):
 class _Unifier:
     def __init__(self):
         self.pending: list[tuple] = []
+        self.bindings = 0          # unknowns bound so far: settle stops when a round binds none
 
     def unify(self, a, b) -> bool:
         """Make ``a`` and ``b`` equal, binding unknowns; return False when they cannot be."""
@@ -113,9 +114,11 @@ class _Unifier:
             return a == b
         if isinstance(a, _Var) and not isinstance(b, _Prod):
             a.ref = b
+            self.bindings += 1
             return True
         if isinstance(b, _Var) and not isinstance(a, _Prod):
             b.ref = a
+            self.bindings += 1
             return True
         (ca, ua), (cb, ub) = _split(a), _split(b)
         for v in list(ua):
@@ -130,18 +133,24 @@ class _Unifier:
             if quotient is None:
                 return False
             var.ref = quotient
+            self.bindings += 1
             return True
         self.pending.append((a, b))
         return True
 
     def settle(self) -> bool:
-        """Retry postponed equations until nothing changes; False if one turned out false."""
+        """Retry postponed equations until a round binds no unknown; False if one turned out false.
+
+        (Each unknown is bound at most once, so this ends: ``X*(I ⊗ I)*y`` once looped here forever,
+        comparing freshly built products that were never identical.)
+        """
         while self.pending:
             pending, self.pending = self.pending, []
+            before = self.bindings
             for a, b in pending:
                 if not self.unify(a, b):
                     return False
-            if self.pending == pending:
+            if self.bindings == before:
                 return True
         return True
 
@@ -218,13 +227,17 @@ class Scope:
 # -- the inference walk ---------------------------------------------------------------------------
 class _Infer:
     def __init__(self, text: str, scope: Scope, printer: Callable[[Node], str], extra=None):
-        self.text, self.scope, self.plain = text, scope, printer
+        self.text, self.scope, self.printer = text, scope, printer
         self.unifier = _Unifier()
         self.indices: set[str] = set()
         self.unknowns: list[tuple[Node, object]] = []   # (node, var) for unsized I / ones
         self.extra = extra or {}                        # LaTeX-only raw operations
 
     # errors ------------------------------------------------------------------------------------
+    def plain(self, node: Node) -> str:
+        """Return a node as plain text for a message, each I and ones sized as far as known."""
+        return self.printer(_settled(node))
+
     def seg(self, node) -> str:
         text = " ".join(self.text[node.start:node.end].split())
         return text if len(text) <= 60 else text[:57] + "..."
@@ -658,6 +671,26 @@ class _Infer:
 
 
 _HADAMARD = ("∘", "⊙", "\\odot", "\\circ")
+
+
+def _settled(tree: Node) -> Node:
+    """Return a copy of ``tree`` whose I, ones and zeros carry their sizes as far as unification
+    knows them: a size still unknown becomes None, which prints as the unsized ``I`` or ``ones``
+    (messages are written while shapes are still being inferred)."""
+    def known(d):
+        d = _resolve(d)
+        return d if isinstance(d, Dim) else None
+
+    def copy(node: Node) -> Node:
+        value = node.value
+        if node.op == "eye":
+            value = known(value)
+        elif node.op in ("ones", "zeros"):
+            value = tuple(known(d) for d in value)
+            value = value if None not in value else None
+        return _typed(node.op, [copy(a) for a in node.args], value, node, node.shape)
+
+    return copy(tree)
 
 
 def _signed_chain(op, args, ops, raw, shape) -> Node:

@@ -205,3 +205,57 @@ def test_the_deepest_accepted_answer_goes_through_every_method(make):
     parse_answer(deepest.plain(), symbols), deepest.latex()
     values = {"X": np.eye(2)[None] * 0.5, "M": np.eye(2)[None] * 0.5}
     deepest.evaluate(values, {"p": 2})
+
+
+# -- messages written while shapes are still being inferred ------------------------------------
+_WRONG_SHAPES = ["{S}*{T}", "{S}.T*{T}.T", "{S}*({T} + 2*I)", "({S}*{S}.T + I)^-1*{T}",
+                 "{T}*({S}.T*{S} + I)^-1", "{S}/({T} + I)", "{S}/(I + I)", "{S}/(ones + ones)",
+                 "{S} + 1", "{S} + {T}", "{S}*(I ⊗ I)*{T}", "{S} ∘ (ones*{T})", "(I ⊗ ones)*{S}",
+                 "tr({S}*{T})", "{S}^2", "inv({S})*{T}", "{S}*{T} + I", "(I + I)^-1*{S}*{T}",
+                 "{S}*(I + {T}*{T}.T)^-1*{S}", "({S} + ones)/({T}.T*{S} + ones)", "diag({S})"]
+
+
+def _wrong_shape_sweep():
+    """Answers built from every catalogue part's own matrices that mostly do not compose."""
+    from symcheck.catalogue import load_catalogue
+
+    for part in load_catalogue().parts:
+        matrices = [name for name, shape in part.symbols.items() if len(shape) == 2]
+        for s in matrices:
+            for t in matrices:
+                for template in _WRONG_SHAPES:
+                    yield part, template.format(S=s, T=t)
+
+
+def test_no_refusal_prints_an_internal_object():
+    refusals = hinted = 0
+    for part, text in _wrong_shape_sweep():
+        try:
+            parse_answer(text, part.symbols, definitions=part.ask.definitions, aliases=part.aliases)
+        except AnswerError as error:
+            refusals += 1
+            message = str(error)
+            assert " object at 0x" not in message and "_Var" not in message, (part.id, text, message)
+            hinted += "Identity(" in message or "inv(" in message
+    assert refusals > 1000 and hinted > 100      # the sweep reached the messages that print trees
+
+
+@pytest.mark.parametrize("text, hint", [
+    # X*X.T is n×n, so the I added to it is n×n; X.T*X is p×p
+    ("(X*X.T + lambda*I)^-1*X.T*y", "did you mean inv(X*X.T + lambda*Identity(n))*X?"),
+    ("X.T*y*(X.T*X + lambda*I)^-1", "did you mean (X.T*y).T*inv(X.T*X + lambda*Identity(p))?"),
+    ("X.T*y/(X.T*X + lambda*I)", "multiply by its inverse instead: inv(X.T*X + lambda*Identity(p))"),
+    # nothing sizes this I: the hint writes it as the student did
+    ("y/(I + I)", "multiply by its inverse instead: inv(I + I)"),
+])
+def test_hints_size_an_identity_as_far_as_the_answer_tells(text, hint):
+    error = _refusal(text)
+    assert error.code == "SHAPE" and str(error).endswith(hint)
+
+
+@pytest.mark.parametrize("text", ["X*(I ⊗ I)*y", "(I ⊗ I ⊗ I)*kron(M, M)", "kron(I, I) + kron(M, M)",
+                                  "X.T*(I ⊗ ones)*y"])
+def test_a_kronecker_product_of_unsized_identities_is_refused_not_looped_on(text):
+    # Its size p = v·w cannot fix v and w; inference once retried that equation forever.
+    error = _refusal(text)
+    assert error.code == "SHAPE" and "cannot tell the size of" in str(error)
