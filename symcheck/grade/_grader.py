@@ -173,7 +173,7 @@ class Grader:
         if truth is not None and truth.expr is not None:
             given = (truth.kind or "gradient", truth.expr, truth_text(part, truth.expr))
         return prepare_symbolic(part, examples=self._examples, truth=given,
-                                derived=bool(getattr(truth, "derived", False)))
+                                derived=getattr(truth, "derived", None))
 
     def _network(self, part) -> dict:
         from symcheck.grade._carry import network_inputs

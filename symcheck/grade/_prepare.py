@@ -411,7 +411,7 @@ def _draws(evaluator, part, truth_expr, definitions, props, size_draws, rng, bat
 
 
 def prepare_symbolic(part, *, examples: int | None = None, truth=None,
-                     derived: bool = False) -> PreparedSymbolic:
+                     derived: str | None = None) -> PreparedSymbolic:
     """Prepare a symbolic part (derivative, matrix gradient, closed form) for grading.
 
     ``truth`` is an optional ``(kind, expr, text)`` from the part's kind; without it the truth is
@@ -430,7 +430,7 @@ def prepare_symbolic(part, *, examples: int | None = None, truth=None,
     digest = None
     if truth is not None:
         digest = _expr_digest(truth[1])
-        if not derived:
+        if derived != digest:   # only the kind's own, unchanged derivation is the grader's
             key = part_key(part, "symbolic", truth=digest, **settings)
     for candidate in dict.fromkeys((derived_key, key)):
         stored = load_prepared(part, candidate, truth_digest=digest)
@@ -467,11 +467,9 @@ def _side(part, expr) -> SymbolicSide:
 
 
 def _expr_digest(expr) -> str:
-    import hashlib
+    from symcheck.kinds import expr_digest
 
-    import sympy as sp
-
-    return hashlib.sha256(sp.srepr(expr).encode()).hexdigest()
+    return expr_digest(expr)
 
 
 # -- the prepared part in the store ------------------------------------------------------------

@@ -19,12 +19,12 @@ the course notebook (_notebook.py), ``table_value`` (_table_value.py), ``explana
 """
 
 from symcheck.kinds._registry import Established, Field, Kind, get_kind, kind_names, models_of, register_kind
-from symcheck.kinds._verdict import VERDICTS, Truth, Verdict, reason
+from symcheck.kinds._verdict import VERDICTS, Truth, Verdict, expr_digest, reason
 from symcheck.kinds._compare_numbers import round_half_up
 
 # Each module registers its kinds when imported.
 from symcheck.kinds import (_closed_form, _derivative, _manual, _matrix_gradient,  # noqa: F401,E402
                             _notebook, _number, _table_value)
 
-__all__ = ["Established", "Field", "Kind", "Truth", "VERDICTS", "Verdict", "get_kind", "kind_names",
+__all__ = ["Established", "Field", "Kind", "Truth", "VERDICTS", "Verdict", "expr_digest", "get_kind", "kind_names",
            "models_of", "reason", "register_kind", "round_half_up"]

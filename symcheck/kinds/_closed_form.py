@@ -8,7 +8,7 @@ equation lines of the key (``lhs = rhs``) must hold at the solution.
 
 from symcheck.kinds._registry import Established, Field, register_kind
 from symcheck.kinds._symbolic import SymbolicKind
-from symcheck.kinds._verdict import Truth
+from symcheck.kinds._verdict import Truth, expr_digest
 
 
 @register_kind("closed_form")
@@ -35,7 +35,7 @@ class ClosedForm(SymbolicKind):
         derived = to_text(point.expr)
         note = "stationary point: ∇f = 0; " + "; ".join(point.conditions)
         return Established(Truth(derived, expr=point.expr, kind="solution", solution=point.expr,
-                                 wrt=wrt, derived=True), derived, proof, note)
+                                 wrt=wrt, derived=expr_digest(point.expr)), derived, proof, note)
 
     def derive(self, problem, *, order: int | None = None):
         """Return the stationary point's derivation, or the derivative at an explicit ``order``."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from symcheck.kinds._registry import Established, Field, Kind
-from symcheck.kinds._verdict import reason, Truth, Verdict
+from symcheck.kinds._verdict import Truth, Verdict, expr_digest, reason
 
 __all__ = ["SymbolicKind", "compare_by_rule", "key_missing"]
 
@@ -65,7 +65,7 @@ class SymbolicKind(Kind):
             derived += f";  {result.differential.name} ↦ {to_text(result.linear_map)}"
         reference = f if self.reference_is_function and order == 1 else None
         truth = Truth(derived, expr=result.expr, kind=result.kind, is_zero=result.is_zero,
-                      reference=reference, derived=True)
+                      reference=reference, derived=expr_digest(result.expr))
         return Established(truth, derived, proof, result.convention)
 
     def compare(self, problem, truth, claim, *, examples: int) -> Verdict:

@@ -18,8 +18,9 @@ class Truth:
     ("gradient", "jacobian", "hessian", "solution") and ``is_zero``; numeric parts carry
     ``value`` (a high-precision SymPy Float).  ``reference`` is the expression a key's
     intermediate lines must equal (the function itself, for a chain of rewritings).
-    ``derived`` marks a truth the kind derived from the part itself (not one a caller made up):
-    the grader then prepares and stores it as its own derivation of the part.
+    ``derived`` is :func:`expr_digest` of the expression the kind derived from the part itself:
+    the grader then prepares and stores it as its own derivation of the part.  It is a digest,
+    not a flag, so a copy with another ``expr`` (``dataclasses.replace``) is no longer derived.
     """
 
     text: str
@@ -30,7 +31,7 @@ class Truth:
     reference: Any = None
     solution: Any = None
     wrt: Any = None
-    derived: bool = False
+    derived: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,12 @@ def reason(code: str, message: str):
 def key_reasons(judged) -> tuple:
     """Return the grader's reasons on the key (a ``KeyJudgement``) with the key's wording."""
     return tuple(reason(r.code, text) for r, text in zip(judged.result.reasons, judged.reasons))
+
+
+def expr_digest(expr) -> str:
+    """A SHA-256 digest of a SymPy expression's structure (``srepr``): equal digests, same tree."""
+    import hashlib
+
+    import sympy as sp
+
+    return hashlib.sha256(sp.srepr(expr).encode()).hexdigest()

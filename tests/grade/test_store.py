@@ -228,3 +228,16 @@ def test_verify_fills_the_entry_the_grader_reads(store, fresh, part_id):
     assert got == [row for row in fresh if row[0] == part_id]
     assert list(store.rglob("*.npz")) == [entry]   # the grader read verify's entry ...
     assert entry.stat().st_mtime_ns >= written     # ... (and may add pieces to it)
+
+
+def test_a_copy_of_the_kinds_truth_with_another_expr_is_not_the_graders(store):
+    """A corrupted copy (``dataclasses.replace(truth, expr=…)``, as the oracle tests make) must not
+    become the stored derivation every later grader reads."""
+    from symcheck.catalogue import Problem
+    from symcheck.grade import judge_key_claim
+
+    part = load_catalogue().part("1.3.first")
+    truth = Problem(part).kind.truth(Problem(part), examples=4).truth
+    corrupted = dataclasses.replace(truth, expr=truth.expr * 1.000001)
+    judge_key_claim(part, corrupted, "2*X")
+    assert Grader().grade_answer("1.3.first", "2*X").verdict == "correct"
