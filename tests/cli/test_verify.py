@@ -70,7 +70,10 @@ def test_notebook_figures_are_unverifiable(capsys):
                for row in data["parts"])
 
 
-def test_a_closed_form_that_fails_its_proof_exits_7(capsys, monkeypatch):
+def test_a_closed_form_that_fails_its_proof_exits_7(capsys, monkeypatch, tmp_path):
+    # The corrupted derive is the grader's derivation too: keep what it prepares out of the
+    # session's prepared-part store (it is keyed by the code on disk, which a patch does not change).
+    monkeypatch.setenv("SYMCHECK_CACHE_DIR", str(tmp_path / "store"))
     real = symcheck.calculus.derive
 
     def corrupted(*args, **kwargs):
