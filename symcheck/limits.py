@@ -58,6 +58,8 @@ LIMITS: dict[str, Limit] = _table(
     ("derivation_terms", 2_000, "terms of one differential by the product rule, before simplifying"),
     ("chain_lines", 50, "lines in one derivation chain"),
     ("grade_cache_answers", 100_000, "graded answers a Grader keeps to reuse (oldest dropped first)"),
+    ("parse_cache_answers", 256, "parsed answers kept for a repeated parse_answer call (each holds "
+     "its tree and compiled NumPy code, which every garbage collection pass walks)"),
     ("grade_matrix_entries", 250_000, "entries of any matrix an answer builds, at the largest size drawn"),
     ("store_entry_bytes", 64_000_000, "bytes of one prepared-part file read back from the store"),
     # Files.

@@ -34,6 +34,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from symcheck.errors import AnswerError, UsageError
+from symcheck.limits import LIMITS
 from symcheck.grade._lang_latex import INFER_LATEX, parse_latex
 from symcheck.grade._lang_numpy import Env, compile_tree
 from symcheck.grade._lang_plain import parse_plain
@@ -228,7 +229,7 @@ def _symbols_key(symbols: Mapping[str, Sequence]) -> tuple:
     return tuple((str(name), tuple(shape)) for name, shape in symbols.items())
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=LIMITS["parse_cache_answers"].value)
 def _parse_cached(text: str, symbols_key: tuple, definitions_key: tuple, syntax: str,
                   where: str, expect: tuple | None = None, aliases_key: tuple = ()) -> Answer:
     scope = _scope(symbols_key, definitions_key, aliases_key)
