@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from bench_grade import ANSWERS, sympy_grader
+from bench_grade import ANSWERS, CappedCPU, sympy_grader
 
 from symcheck.catalogue import load_catalogue
 from symcheck.grade import Grader
@@ -90,11 +89,14 @@ def build_class(folder: Path, pools: dict[str, list], ids: list[str], seed: int 
     return count
 
 
-def run_batch(folder: Path, out: Path, jobs: int) -> float:
+def run_batch(folder: Path, out: Path, jobs: int, store: Path) -> float:
+    """Wall seconds of one ``symcheck grade --batch`` process using the prepared-part store
+    ``store`` (an empty folder makes the run cold: every part is derived and prepared)."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "symcheck", "grade", "--batch", str(folder),
                            "--jobs", str(jobs), "--out", str(out), "--quiet"],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "SYMCHECK_CACHE_DIR": str(store)})
     wall = time.perf_counter() - start
     assert done.returncode == 0, done.stderr
     return wall
@@ -108,36 +110,30 @@ def grades(path: Path) -> dict:
         return {(r["student"], r["id"]): (r["verdict"], r["score"], r["codes"]) for r in csv.DictReader(handle)}
 
 
-def sympy_rate(catalogue, class_answers: list[tuple[str, str]]) -> tuple[float, int]:
+def sympy_rate(catalogue, class_answers: list[tuple[str, str]]) -> tuple[float, int, int]:
     """Answers per second of bench_grade's straightforward SymPy grader on answers of this class.
 
     Only the answers it can read count (a form parse_expr refuses fails fast and grades nothing);
-    the rate is answers over total time, as for the batch.
+    the rate is answers over total CPU time, as for the batch.  Each answer is capped at
+    ``BASELINE_CAP`` CPU seconds (bench_grade's watchdog), and a capped answer counts as the cap,
+    which flatters the baseline.  Returns (rate, answers timed, answers capped).
     """
-    baseline = sympy_grader(catalogue)
-    signal.signal(signal.SIGALRM, _give_up)
+    prepare, grade = sympy_grader(catalogue)
     sample = [(p, a) for p, a in class_answers
               if p in ANSWERS and p != "3.4.grad.W_o" and isinstance(a, str) and "\\" not in a][:40]
-    for part_id in {p for p, _ in sample}:
-        baseline(part_id, ANSWERS[part_id][0])  # prepare its parts outside the timing
-    times = []
-    for part_id, answer in sample:
-        start = time.perf_counter()
-        signal.alarm(BASELINE_CAP)   # simplify can take minutes; capping it flatters the baseline
-        try:
-            baseline(part_id, answer)
-        except TimeoutError:
-            pass
-        except Exception:  # noqa: BLE001 - a form parse_expr cannot read is not graded: not timed
-            continue
-        finally:
-            signal.alarm(0)
-        times.append(time.perf_counter() - start)
-    return len(times) / sum(times), len(times)
-
-
-def _give_up(signum, frame):
-    raise TimeoutError("the SymPy grader took longer than the cap")
+    times, capped = [], 0
+    with CappedCPU(grade, cap=BASELINE_CAP) as run:
+        for part_id in dict.fromkeys(p for p, _ in sample):   # prepare its parts outside the timing
+            prepare(part_id)
+            run(part_id, ANSWERS[part_id][0])
+        for part_id, answer in sample:
+            try:
+                _, seconds, over = run(part_id, answer)
+            except Exception:  # noqa: BLE001 - a form parse_expr cannot read is not graded: not timed
+                continue
+            times.append(seconds)
+            capped += over
+    return len(times) / sum(times), len(times), capped
 
 
 def test_batch_rate_against_sympy_and_two_jobs(tmp_path):
@@ -153,23 +149,32 @@ def test_batch_rate_against_sympy_and_two_jobs(tmp_path):
                      for p, a in tomllib.loads(path.read_text())["answers"].items()]
     print(f"\nclass: {STUDENTS} submissions, {len(ids)} gradable parts each, {answers} answers "
           f"(half unique); parts without corpus answers: {uncovered or 'none'}", flush=True)
-    one = run_batch(folder, tmp_path / "one.csv", 1)
-    print(f"symcheck grade --batch --jobs 1: {one:.2f} s wall, {answers / one:,.0f} answers/s "
-          f"(interpreter start and file reading included)", flush=True)
-    two = run_batch(folder, tmp_path / "two.csv", 2)
-    print(f"symcheck grade --batch --jobs 2: {two:.2f} s wall, {answers / two:,.0f} answers/s, "
-          f"{one / two:.2f}× --jobs 1 ({os.cpu_count()} cores; load average "
-          f"{os.getloadavg()[0]:.1f})", flush=True)
-    grades_one, grades_two = (grades(tmp_path / name) for name in ("one.csv", "two.csv"))
-    differ = sum(grades_one[k] != grades_two.get(k) for k in grades_one)
+    # Each job count first cold (its own empty store), then warm (the same store again).
+    runs = {}
+    for jobs in (1, 2):
+        for state in ("cold", "warm"):
+            runs[jobs, state] = run_batch(folder, tmp_path / f"{jobs}-{state}.csv", jobs,
+                                          tmp_path / f"store-{jobs}")
+            print(f"symcheck grade --batch --jobs {jobs}, {state} store: {runs[jobs, state]:.2f} s wall, "
+                  f"{answers / runs[jobs, state]:,.0f} answers/s (interpreter start and file reading "
+                  f"included)", flush=True)
+    for state in ("cold", "warm"):
+        print(f"--jobs 2 is {runs[1, state] / runs[2, state]:.2f}× --jobs 1, {state} ({os.cpu_count()} cores; "
+              f"load average {os.getloadavg()[0]:.1f})", flush=True)
+    one, two = runs[1, "cold"], runs[2, "cold"]
+    grades_one = grades(tmp_path / "1-cold.csv")
+    others = [grades(tmp_path / f"{jobs}-{state}.csv") for jobs, state in runs if (jobs, state) != (1, "cold")]
+    grades_two = others[1]
+    differ = sum(other.get(k) != row for other in others for k, row in grades_one.items())
     rate_one, rate_two = answers / one, answers / two
-    baseline, sampled = sympy_rate(catalogue, class_answers)
-    print(f"rows whose verdict, score or codes differ between --jobs 1 and 2: {differ} of {len(grades_one)}")
-    print(f"straightforward SymPy grader on the {sampled} of 40 answers of this class it can read: "
-          f"{baseline:,.1f} answers/s; "
+    baseline, sampled, capped = sympy_rate(catalogue, class_answers)
+    print(f"rows whose verdict, score or codes differ from --jobs 1 cold in the three other runs: {differ} "
+          f"of {3 * len(grades_one)}")
+    print(f"straightforward SymPy grader on the {sampled} of 40 answers of this class it can read "
+          f"({capped} capped at {BASELINE_CAP} s CPU): {baseline:,.1f} answers/s; "
           f"--jobs 1 is {rate_one / baseline:,.0f}× faster")
     assert not uncovered
-    assert len(grades_one) == len(grades_two)
+    assert len(grades_one) == len(grades_two) and differ == 0
     assert rate_one >= 2000
     assert rate_one >= 100 * baseline
     assert one / two >= 1.7
