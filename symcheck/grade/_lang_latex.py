@@ -60,6 +60,7 @@ factor: primary post*
      | PRIME -> prime
      | INVSUP -> invsup
 ?sarg: LBRACE expr RBRACE -> braced
+     | LPAR expr RPAR -> braced
      | simple
      | PM simple -> signed_sarg
 ?simple: SCHAR -> letter

@@ -139,6 +139,9 @@ FORMS = [
     (r"\frac12 \mathbf{X}^\top \mathbf{y}", lambda d: 0.5 * d["X"].T @ d["y"]),
     (r"\dfrac{1}{N} \mathbf{1}^\top Y", lambda d: d["Y"].sum(axis=0, keepdims=True) / SIZES["N"]),
     ("X^T X", _xtx), ("2 X^T y", lambda d: 2 * d["X"].T @ d["y"]),      # plain juxtaposition reads as LaTeX
+    ("X'X", _xtx), ("(X'X + lambda I)^(-1) X'y", _ridge),              # a bracketed superscript, as typed
+    (r"(X^\top X + \lambda I)^(-1) X^\top y", _ridge), (r"e^(-1)", lambda d: np.exp(-1.0)),
+    (r"\mathbf{X}^(T) \mathbf{X}", _xtx),
 ]
 
 
