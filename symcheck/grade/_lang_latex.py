@@ -470,6 +470,15 @@ def _infer_juxt(walker, raw, elementwise):
     items, out, i = list(raw.args), [], 0
     while i < len(items):
         item = items[i]
+        power = _function_power(walker, item) if i + 1 < len(items) else None
+        if power is not None:
+            # \tanh^2(x) is (tanh x)²; \tanh^{-1} (the inverse function) stays refused.
+            function, exponent = power
+            call = _apply(function, _function_name(walker, function), items[i + 1])
+            out.append(Node("lfactor", (call, Node("sup", (exponent,), None, exponent.start,
+                                                    exponent.end)), None, item.start, call.end))
+            i += 2
+            continue
         name = _function_name(walker, item)
         if name is None:
             out.append(item)
@@ -483,6 +492,18 @@ def _infer_juxt(walker, raw, elementwise):
     if len(out) == 1:
         return walker.infer(out[0], elementwise)
     return walker.infer(Node("prod", tuple(out), ("*",) * (len(out) - 1), raw.start, raw.end), elementwise)
+
+
+def _function_power(walker, raw):
+    r"""``(function, exponent)`` when ``raw`` is a function with one positive whole-number
+    superscript and nothing else (``\tanh^2``, ``\sigma^{3}``), else None."""
+    if raw.op != "lfactor" or len(raw.args) != 2 or _function_name(walker, raw.args[0]) is None:
+        return None
+    post = raw.args[1]
+    if post.op != "sup" or post.args[0].op != "num" or not str(post.args[0].value).isdigit() \
+            or int(post.args[0].value) < 1:
+        return None
+    return raw.args[0], post.args[0]
 
 
 def _apply(function, name, arg) -> Node:

@@ -142,6 +142,8 @@ FORMS = [
     ("X'X", _xtx), ("(X'X + lambda I)^(-1) X'y", _ridge),              # a bracketed superscript, as typed
     (r"(X^\top X + \lambda I)^(-1) X^\top y", _ridge), (r"e^(-1)", lambda d: np.exp(-1.0)),
     (r"\mathbf{X}^(T) \mathbf{X}", _xtx),
+    (r"1 - \tanh^2(2)", lambda d: 1 - np.tanh(2.0) ** 2), (r"\tanh^{3}(\lambda)", lambda d: np.tanh(d["lambda"]) ** 3),
+    (r"\sigma^2(\lambda) + 1", lambda d: 1 / (1 + np.exp(-d["lambda"])) ** 2 + 1),
 ]
 
 

@@ -50,6 +50,8 @@ def _refusal(text, symbols=SYMBOLS, **kwargs) -> AnswerError:
     ("foo(X)", "UNSUPPORTED", 1, "unknown function 'foo'"),
     ("X.inverse", "UNSUPPORTED", 1, "`.inverse` is not part of the answer language"),
     (r"\sigma'(X)", "UNSUPPORTED", 1, "(a derivative) is not part of the answer language"),
+    (r"\tanh^{-1}(X)", "UNSUPPORTED", 1, "a superscript or subscript on the function tanh"),
+    (r"\tanh^2 + X", "UNSUPPORTED", 1, "a superscript or subscript on the function tanh"),
     (r"\sum_{i=1}^n y_i", "UNSUPPORTED", 1, r"the LaTeX command \sum"),
     (r"\frac{\partial f}{\partial X}", "UNSUPPORTED", 7, r"the LaTeX command \partial"),
     ("X(a + b)", "SYNTAX", 1, "X is not a function"),
