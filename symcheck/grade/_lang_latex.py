@@ -429,11 +429,14 @@ def _infer_factor(walker, raw, elementwise):
     primary, *posts = raw.args
     if _function_name(walker, primary):
         name = primary.value
-        what = f"{name}′ (a derivative)" if any(p.op == "prime" for p in posts) else \
-            f"a superscript or subscript on the function {name}"
+        primed = any(p.op == "prime" for p in posts)
+        if primed and len(posts) == 1 and _function_name(walker, primary) in DERIVATIVES:
+            raise LangFail("SYNTAX", f"{name}′ needs an argument", primary.start,
+                           f"write {name}′(z), read as the homework defines it")
+        what = f"{name}′ (a derivative)" if primed else f"a superscript or subscript on the function {name}"
         raise LangFail("UNSUPPORTED", f"{what} is not part of the answer language", primary.start,
-                       "write the function applied to its argument, e.g. \\sigma(z) \\odot (1 - \\sigma(z)) "
-                       "for σ′(z)")
+                       "write the derivative out as a formula, e.g. \\exp(z) for exp′(z); σ′(z) and tanh′(z) "
+                       "are read as σ(z) ∘ (1 − σ(z)) and 1 − tanh²(z)")
     subs = [p for p in posts if p.op == "sub"]
     if len(subs) > 1:
         raise LangFail("SYNTAX", "two subscripts on one name", subs[1].start, "write one subscript")
@@ -470,6 +473,12 @@ def _infer_juxt(walker, raw, elementwise):
     items, out, i = list(raw.args), [], 0
     while i < len(items):
         item = items[i]
+        derivative = _function_derivative(walker, item) if i + 1 < len(items) else None
+        if derivative is not None:
+            out.append(_derivative_applied(derivative, _apply(derivative, _function_name(walker, derivative),
+                                                              items[i + 1])))
+            i += 2
+            continue
         power = _function_power(walker, item) if i + 1 < len(items) else None
         if power is not None:
             # \tanh^2(x) is (tanh x)²; \tanh^{-1} (the inverse function) stays refused.
@@ -492,6 +501,37 @@ def _infer_juxt(walker, raw, elementwise):
     if len(out) == 1:
         return walker.infer(out[0], elementwise)
     return walker.infer(Node("prod", tuple(out), ("*",) * (len(out) - 1), raw.start, raw.end), elementwise)
+
+
+# The homework's own derivatives of its activations, elementwise: σ′ = σ ∘ (1 − σ) and
+# tanh′ = 1 − tanh² = (1 − tanh) ∘ (1 + tanh).
+DERIVATIVES = ("sigmoid", "tanh")
+
+
+def _function_derivative(walker, raw):
+    """The function when ``raw`` is ``\\sigma'`` or ``\\tanh'`` (one prime, nothing else), else None."""
+    if raw.op != "lfactor" or len(raw.args) != 2 or raw.args[1].op != "prime":
+        return None
+    return raw.args[0] if _function_name(walker, raw.args[0]) in DERIVATIVES else None
+
+
+def _derivative_applied(function, applied: Node) -> Node:
+    """``σ′(z)`` as ``σ(z) ∘ (1 − σ(z))``, ``tanh′(z)`` as ``(1 − tanh(z)) ∘ (1 + tanh(z))``;
+    scripts after the bracket (``σ′(z)^2``) apply to the derivative."""
+    call, posts = (applied.args[0], applied.args[1:]) if applied.op == "lfactor" else (applied, ())
+    start, end = function.start, call.end
+
+    def around(sign):
+        one = Node("num", (), "1", start, end)
+        return Node("group", (Node("add", (one, call), ("+", sign), start, end),), None, start, end)
+
+    if call.value == "sigmoid":
+        value = Node("hprod", (call, around("-")), ("\\odot",), start, end)
+    else:
+        value = Node("hprod", (around("-"), around("+")), ("\\odot",), start, end)
+    if not posts:
+        return value
+    return Node("lfactor", (Node("group", (value,), None, start, end), *posts), None, start, posts[-1].end)
 
 
 def _function_power(walker, raw):
