@@ -572,8 +572,10 @@ def _infer_top(walker, raw, elementwise):
 
 def _infer_bold(walker, raw, elementwise):
     # \mathbf{1} is the column of ones (its length from context); \mathbf{0} a zero matrix.
+    # Inside an elementwise product it is the ones of whatever it meets, as 1 is there:
+    # H ⊙ (\mathbf{1} − H) is H ∘ (ones − H), as the homework writes σ′.
     if raw.op == "bold1":
-        return walker.unsized_ones(raw, "ones", column=True)
+        return walker.unsized_ones(raw, "ones", column=not elementwise)
     return walker.unsized_ones(raw, "zeros")
 
 

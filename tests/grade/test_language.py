@@ -144,6 +144,8 @@ FORMS = [
     (r"\mathbf{X}^(T) \mathbf{X}", _xtx),
     (r"1 - \tanh^2(2)", lambda d: 1 - np.tanh(2.0) ** 2), (r"\tanh^{3}(\lambda)", lambda d: np.tanh(d["lambda"]) ** 3),
     (r"\sigma^2(\lambda) + 1", lambda d: 1 / (1 + np.exp(-d["lambda"])) ** 2 + 1),
+    (r"\mathbf{H} \odot (\mathbf{1} - \mathbf{H})", _sigma_prime), (r"(\mathbf{1}-H) \circ H", _sigma_prime),
+    (r"\mathbf{1} \odot \mathbf{Y}", lambda d: d["Y"]),
     # the homework's σ′ = σ(1 − σ) and tanh′ = 1 − tanh², elementwise
     (r"\sigma'(\lambda)", lambda d: (s := 1 / (1 + np.exp(-d["lambda"]))) * (1 - s)),
     (r"\sigma'(\mathbf{X})", lambda d: (s := 1 / (1 + np.exp(-d["X"]))) * (1 - s)),
