@@ -28,7 +28,7 @@ from lark.exceptions import UnexpectedInput
 
 from symcheck.grade._lang_plain import PRECEDENCE_LEVELS, group_level, syntax_failure
 from symcheck.grade._lang_shapes import CONSTANTS, FUNCTION_ALIASES, FUNCTIONS, GREEK
-from symcheck.grade._lang_tree import LangFail, Node
+from symcheck.grade._lang_tree import DERIVATIVES, LangFail, Node, derivative_of
 
 __all__ = ["parse_latex", "INFER_LATEX", "KNOWN_COMMANDS"]
 
@@ -503,11 +503,6 @@ def _infer_juxt(walker, raw, elementwise):
     return walker.infer(Node("prod", tuple(out), ("*",) * (len(out) - 1), raw.start, raw.end), elementwise)
 
 
-# The homework's own derivatives of its activations, elementwise: σ′ = σ ∘ (1 − σ) and
-# tanh′ = 1 − tanh² = (1 − tanh) ∘ (1 + tanh).
-DERIVATIVES = ("sigmoid", "tanh")
-
-
 def _function_derivative(walker, raw):
     """The function when ``raw`` is ``\\sigma'`` or ``\\tanh'`` (one prime, nothing else), else None."""
     if raw.op != "lfactor" or len(raw.args) != 2 or raw.args[1].op != "prime":
@@ -516,22 +511,14 @@ def _function_derivative(walker, raw):
 
 
 def _derivative_applied(function, applied: Node) -> Node:
-    """``σ′(z)`` as ``σ(z) ∘ (1 − σ(z))``, ``tanh′(z)`` as ``(1 − tanh(z)) ∘ (1 + tanh(z))``;
-    scripts after the bracket (``σ′(z)^2``) apply to the derivative."""
+    """``σ′(z)`` read as the homework defines it (:func:`derivative_of`); scripts after the
+    bracket (``σ′(z)^2``) apply to the derivative."""
     call, posts = (applied.args[0], applied.args[1:]) if applied.op == "lfactor" else (applied, ())
-    start, end = function.start, call.end
-
-    def around(sign):
-        one = Node("num", (), "1", start, end)
-        return Node("group", (Node("add", (one, call), ("+", sign), start, end),), None, start, end)
-
-    if call.value == "sigmoid":
-        value = Node("hprod", (call, around("-")), ("\\odot",), start, end)
-    else:
-        value = Node("hprod", (around("-"), around("+")), ("\\odot",), start, end)
+    value = derivative_of(call, "\\odot", lambda n: Node("group", (n,), None, n.start, n.end))
     if not posts:
         return value
-    return Node("lfactor", (Node("group", (value,), None, start, end), *posts), None, start, posts[-1].end)
+    return Node("lfactor", (Node("group", (value,), None, function.start, call.end), *posts), None,
+                function.start, posts[-1].end)
 
 
 def _function_power(walker, raw):

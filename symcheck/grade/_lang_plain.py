@@ -26,7 +26,8 @@ import functools
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from symcheck.grade._lang_tree import LangFail, Node
+from symcheck.grade._lang_tree import DERIVATIVES, LangFail, Node, derivative_of
+from symcheck.grade._lang_shapes import FUNCTION_ALIASES, FUNCTIONS
 
 __all__ = ["PRECEDENCE_LEVELS", "group_level", "parse_plain", "syntax_failure"]
 
@@ -42,6 +43,7 @@ npostfix: nprimary post*
         | NUMBER -> number
 ?nprimary: NAME -> name
          | NAME LPAR [args] RPAR -> call
+         | DNAME LPAR [args] RPAR -> dcall
          | LPAR expr RPAR -> group
          | LPAR expr ("," expr)+ RPAR -> tuple
 ?post: ATTR | PRIME | TSUP | INVSUP
@@ -50,6 +52,7 @@ args: expr ("," expr)*
 
 NUMBER: /(\d(_?\d)*(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?/
 NAME: /[A-Za-z_\u03bb\u03b2\u03b1\u03c3\u03b8\u03b7\u03bc][A-Za-z0-9_]*/
+DNAME.2: /[A-Za-z_\u03bb\u03b2\u03b1\u03c3\u03b8\u03b7\u03bc][A-Za-z0-9_]*['\u2032](?=[ \t]*\()/
 ATTR: /\.[A-Za-z_][A-Za-z0-9_]*/
 PRIME: "'" | "\u2032"
 TSUP: "\u1d40"
@@ -209,6 +212,24 @@ class _Build(Transformer):
         name, _, args, close = items
         arguments = args.args if args is not None else ()
         return Node("call", arguments, str(name), name.start_pos, close.end_pos)
+
+    def dcall(self, items):
+        """``sigmoid'(z)``, ``σ′(z)``, ``tanh'(z)``: the homework's derivative (derivative_of)."""
+        name, open_, args, close = items
+        function = str(name)[:-1]
+        canonical = FUNCTION_ALIASES.get(function, function)
+        arguments = args.args if args is not None else ()
+        if canonical in FUNCTIONS and canonical not in DERIVATIVES:
+            raise LangFail("UNSUPPORTED", f"{function}′ (a derivative) is not part of the answer language",
+                           name.start_pos, "write the derivative out as a formula, e.g. exp(z) for exp′(z); "
+                           "sigmoid'(z) and tanh'(z) are read as sigmoid(z) ∘ (1 - sigmoid(z)) and 1 - tanh(z)^2")
+        if canonical not in DERIVATIVES or len(arguments) != 1:
+            # X'(a + b) is a product; the LaTeX reading (juxtaposition) is tried next.
+            raise LangFail("SYNTAX", f"unexpected '(' after {name}", open_.start_pos,
+                           "products need * between names" if canonical not in DERIVATIVES
+                           else f"{function}' takes one argument")
+        call = Node("call", arguments, canonical, name.start_pos, close.end_pos)
+        return derivative_of(call, "∘", lambda n: n)
 
     def group(self, items):
         open_, inner, close = items

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from symcheck.limits import LIMITS
 
-__all__ = ["Dim", "Node", "LangFail", "limit_value"]
+__all__ = ["DERIVATIVES", "Dim", "Node", "LangFail", "derivative_of", "limit_value"]
 
 
 def limit_value(name: str) -> int:
@@ -118,3 +118,24 @@ class Node:
         inner = ", ".join(repr(a) for a in self.args)
         value = "" if self.value is None else f"{self.value!r}" + (", " if inner else "")
         return f"{self.op}({value}{inner})"
+
+
+# The homework's own derivatives of its activations, elementwise: σ′ = σ ∘ (1 − σ) and
+# tanh′ = 1 − tanh² = (1 − tanh) ∘ (1 + tanh).  Both syntaxes read ``σ′(z)`` through this.
+DERIVATIVES = ("sigmoid", "tanh")
+
+
+def derivative_of(call: Node, hadamard: str, grouped) -> Node:
+    """``σ′(z)`` given the call ``σ(z)``: ``σ(z) ∘ (1 − σ(z))``, or ``(1 − tanh(z)) ∘ (1 + tanh(z))``.
+
+    ``hadamard`` is the syntax's spelling of ∘ and ``grouped`` wraps a node in its brackets.
+    """
+    start, end = call.start, call.end
+
+    def around(sign):
+        one = Node("num", (), "1", start, end)
+        return grouped(Node("add", (one, call), ("+", sign), start, end))
+
+    if call.value == "sigmoid":
+        return Node("hprod", (call, around("-")), (hadamard,), start, end)
+    return Node("hprod", (around("-"), around("+")), (hadamard,), start, end)

@@ -151,6 +151,9 @@ FORMS = [
     (r"\sigma'(\mathbf{X})", lambda d: (s := 1 / (1 + np.exp(-d["X"]))) * (1 - s)),
     (r"\tanh'(X) \odot X", lambda d: (1 - np.tanh(d["X"]) ** 2) * d["X"]),
     (r"\sigma'(\lambda)^2", lambda d: ((s := 1 / (1 + np.exp(-d["lambda"]))) * (1 - s)) ** 2),
+    ("sigmoid'(X)", lambda d: (s := 1 / (1 + np.exp(-d["X"]))) * (1 - s)),
+    ("2*σ′(lambda)", lambda d: 2 * (s := 1 / (1 + np.exp(-d["lambda"]))) * (1 - s)),
+    ("hadamard(tanh'(X), X)", lambda d: (1 - np.tanh(d["X"]) ** 2) * d["X"]),
 ]
 
 

@@ -51,6 +51,8 @@ def _refusal(text, symbols=SYMBOLS, **kwargs) -> AnswerError:
     ("X.inverse", "UNSUPPORTED", 1, "`.inverse` is not part of the answer language"),
     (r"\exp'(X)", "UNSUPPORTED", 1, "exp′ (a derivative) is not part of the answer language"),
     (r"\log'(X)", "UNSUPPORTED", 1, "log′ (a derivative) is not part of the answer language"),
+    ("exp'(X)", "UNSUPPORTED", 1, "exp′ (a derivative) is not part of the answer language"),
+    ("sigmoid'(X, X)", "SYNTAX", 9, "sigmoid' takes one argument"),
     (r"\tanh^{-1}(X)", "UNSUPPORTED", 1, "a superscript or subscript on the function tanh"),
     (r"\tanh^2 + X", "UNSUPPORTED", 1, "a superscript or subscript on the function tanh"),
     (r"\sum_{i=1}^n y_i", "UNSUPPORTED", 1, r"the LaTeX command \sum"),
