@@ -225,7 +225,8 @@ class _Build(Transformer):
                            "sigmoid'(z) and tanh'(z) are read as sigmoid(z) ∘ (1 - sigmoid(z)) and 1 - tanh(z)^2")
         if canonical not in DERIVATIVES or len(arguments) != 1:
             # X'(a + b) is a product; the LaTeX reading (juxtaposition) is tried next.
-            raise LangFail("SYNTAX", f"unexpected '(' after {name}", open_.start_pos,
+            shown = str(name) if len(name) <= 30 else f"{str(name)[:12]}…{str(name)[-12:]}"
+            raise LangFail("SYNTAX", f"unexpected '(' after {shown}", open_.start_pos,
                            "products need * between names" if canonical not in DERIVATIVES
                            else f"{function}' takes one argument")
         call = Node("call", arguments, canonical, name.start_pos, close.end_pos)
