@@ -28,7 +28,7 @@ from lark.exceptions import UnexpectedInput
 
 from symcheck.grade._lang_plain import PRECEDENCE_LEVELS, group_level, syntax_failure
 from symcheck.grade._lang_shapes import CONSTANTS, FUNCTION_ALIASES, FUNCTIONS, GREEK
-from symcheck.grade._lang_tree import DERIVATIVES, LangFail, Node, derivative_of
+from symcheck.grade._lang_tree import DERIVATIVE_HINT, DERIVATIVES, LangFail, Node, derivative_of
 
 __all__ = ["parse_latex", "INFER_LATEX", "KNOWN_COMMANDS"]
 
@@ -435,8 +435,7 @@ def _infer_factor(walker, raw, elementwise):
                            f"write {name}′(z), read as the homework defines it")
         what = f"{name}′ (a derivative)" if primed else f"a superscript or subscript on the function {name}"
         raise LangFail("UNSUPPORTED", f"{what} is not part of the answer language", primary.start,
-                       "write the derivative out as a formula, e.g. \\exp(z) for exp′(z); σ′(z) and tanh′(z) "
-                       "are read as σ(z) ∘ (1 − σ(z)) and 1 − tanh²(z)")
+                       DERIVATIVE_HINT)
     subs = [p for p in posts if p.op == "sub"]
     if len(subs) > 1:
         raise LangFail("SYNTAX", "two subscripts on one name", subs[1].start, "write one subscript")
@@ -473,19 +472,14 @@ def _infer_juxt(walker, raw, elementwise):
     items, out, i = list(raw.args), [], 0
     while i < len(items):
         item = items[i]
-        derivative = _function_derivative(walker, item) if i + 1 < len(items) else None
-        if derivative is not None:
-            out.append(_derivative_applied(derivative, _apply(derivative, _function_name(walker, derivative),
-                                                              items[i + 1])))
-            i += 2
-            continue
-        power = _function_power(walker, item) if i + 1 < len(items) else None
-        if power is not None:
-            # \tanh^2(x) is (tanh x)²; \tanh^{-1} (the inverse function) stays refused.
-            function, exponent = power
-            call = _apply(function, _function_name(walker, function), items[i + 1])
-            out.append(Node("lfactor", (call, Node("sup", (exponent,), None, exponent.start,
-                                                    exponent.end)), None, item.start, call.end))
+        scripted = _scripted_function(walker, item) if i + 1 < len(items) else None
+        if scripted is not None:
+            # \sigma'(z) is the homework's σ′(z); \tanh^2(x) is (tanh x)², while \tanh^{-1}
+            # (the inverse function) stays refused.
+            function, name, post = scripted
+            call = _apply(function, name, items[i + 1])
+            out.append(_derivative_applied(function, call) if post.op == "prime" else
+                       Node("lfactor", (call, post), None, item.start, call.end))
             i += 2
             continue
         name = _function_name(walker, item)
@@ -503,11 +497,22 @@ def _infer_juxt(walker, raw, elementwise):
     return walker.infer(Node("prod", tuple(out), ("*",) * (len(out) - 1), raw.start, raw.end), elementwise)
 
 
-def _function_derivative(walker, raw):
-    """The function when ``raw`` is ``\\sigma'`` or ``\\tanh'`` (one prime, nothing else), else None."""
-    if raw.op != "lfactor" or len(raw.args) != 2 or raw.args[1].op != "prime":
+def _scripted_function(walker, raw):
+    """``(function, name, post)`` when ``raw`` is a function with one script that the answer
+    language reads before an argument: a prime on σ or tanh (``\\sigma'``), or a positive
+    whole-number power (``\\tanh^2``, ``\\sigma^{3}``); else None."""
+    if raw.op != "lfactor" or len(raw.args) != 2:
         return None
-    return raw.args[0] if _function_name(walker, raw.args[0]) in DERIVATIVES else None
+    function, post = raw.args
+    name = _function_name(walker, function)
+    if name is None:
+        return None
+    if post.op == "prime":
+        return (function, name, post) if name in DERIVATIVES else None
+    exponent = post.args[0] if post.op == "sup" else None
+    if exponent is None or exponent.op != "num" or not str(exponent.value).isdigit() or int(exponent.value) < 1:
+        return None
+    return function, name, post
 
 
 def _derivative_applied(function, applied: Node) -> Node:
@@ -519,18 +524,6 @@ def _derivative_applied(function, applied: Node) -> Node:
         return value
     return Node("lfactor", (Node("group", (value,), None, function.start, call.end), *posts), None,
                 function.start, posts[-1].end)
-
-
-def _function_power(walker, raw):
-    r"""``(function, exponent)`` when ``raw`` is a function with one positive whole-number
-    superscript and nothing else (``\tanh^2``, ``\sigma^{3}``), else None."""
-    if raw.op != "lfactor" or len(raw.args) != 2 or _function_name(walker, raw.args[0]) is None:
-        return None
-    post = raw.args[1]
-    if post.op != "sup" or post.args[0].op != "num" or not str(post.args[0].value).isdigit() \
-            or int(post.args[0].value) < 1:
-        return None
-    return raw.args[0], post.args[0]
 
 
 def _apply(function, name, arg) -> Node:

@@ -26,7 +26,7 @@ import functools
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from symcheck.grade._lang_tree import DERIVATIVES, LangFail, Node, derivative_of
+from symcheck.grade._lang_tree import DERIVATIVE_HINT, DERIVATIVES, LangFail, Node, derivative_of
 from symcheck.grade._lang_shapes import FUNCTION_ALIASES, FUNCTIONS
 
 __all__ = ["PRECEDENCE_LEVELS", "group_level", "parse_plain", "syntax_failure"]
@@ -221,8 +221,7 @@ class _Build(Transformer):
         arguments = args.args if args is not None else ()
         if canonical in FUNCTIONS and canonical not in DERIVATIVES:
             raise LangFail("UNSUPPORTED", f"{function}′ (a derivative) is not part of the answer language",
-                           name.start_pos, "write the derivative out as a formula, e.g. exp(z) for exp′(z); "
-                           "sigmoid'(z) and tanh'(z) are read as sigmoid(z) ∘ (1 - sigmoid(z)) and 1 - tanh(z)^2")
+                           name.start_pos, DERIVATIVE_HINT)
         if canonical not in DERIVATIVES or len(arguments) != 1:
             # X'(a + b) is a product; the LaTeX reading (juxtaposition) is tried next.
             shown = str(name) if len(name) <= 30 else f"{str(name)[:12]}…{str(name)[-12:]}"

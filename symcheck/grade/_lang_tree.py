@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from symcheck.limits import LIMITS
 
-__all__ = ["DERIVATIVES", "Dim", "Node", "LangFail", "derivative_of", "limit_value"]
+__all__ = ["DERIVATIVE_HINT", "DERIVATIVES", "Dim", "Node", "LangFail", "derivative_of", "limit_value"]
 
 
 def limit_value(name: str) -> int:
@@ -123,6 +123,8 @@ class Node:
 # The homework's own derivatives of its activations, elementwise: σ′ = σ ∘ (1 − σ) and
 # tanh′ = 1 − tanh² = (1 − tanh) ∘ (1 + tanh).  Both syntaxes read ``σ′(z)`` through this.
 DERIVATIVES = ("sigmoid", "tanh")
+DERIVATIVE_HINT = ("write the derivative out as a formula, e.g. exp(z) for exp′(z); σ′(z) and tanh′(z) "
+                   "are read as σ(z) ∘ (1 − σ(z)) and 1 − tanh²(z)")
 
 
 def derivative_of(call: Node, hadamard: str, grouped) -> Node:
