@@ -26,6 +26,7 @@ import functools
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from symcheck.grade._lang_lexer import ScanLexer
 from symcheck.grade._lang_tree import DERIVATIVE_HINT, DERIVATIVES, LangFail, Node, derivative_of
 from symcheck.grade._lang_shapes import FUNCTION_ALIASES, FUNCTIONS
 
@@ -126,8 +127,10 @@ def _precedence(operands, operators) -> Node:
         ops.append(token)
         run = [operand]
     units.append(_power_chain(run))
+    present = {token.type for token in ops}
     for kind, op in PRECEDENCE_LEVELS:
-        units, ops = group_level(units, ops, kind, op)
+        if kind in present:
+            units, ops = group_level(units, ops, kind, op)
     return units[0]
 
 
@@ -176,6 +179,8 @@ class _Build(Transformer):
         return _precedence(items[0::2], items[1::2])
 
     def operand(self, items):
+        if len(items) == 1 and not isinstance(items[0], tuple):   # the common case: no sign, no 2X
+            return _Operand(False, None, items[0], items[0].start)
         *signs, unit = items
         negative = sum(_normal_sign(s) == "-" for s in signs) % 2 == 1
         coefficient, node = unit if isinstance(unit, tuple) else (None, unit)
@@ -251,10 +256,167 @@ class _Build(Transformer):
 
 @functools.cache
 def _parser() -> Lark:
-    """Build the LALR tables once, on first use (about 0.1 s), so importing stays cheap."""
-    return Lark(GRAMMAR, parser="lalr", lexer="contextual", transformer=_Build(),
+    """The grammar compiled by lark, once, on first use (about 30 ms): its terminals give the
+    reader's lexer, and its LALR parser is the reference the tests hold the reader to."""
+    return Lark(GRAMMAR, parser="lalr", lexer=ScanLexer, transformer=_Build(),
                 maybe_placeholders=True, cache=False)
 
+
+@functools.cache
+def _reader() -> "_Reader":
+    return _Reader(_parser())
+
+
+_END, _BAD = "$END", "$BAD"   # the end of the text; a character no terminal matches
+# Terminals that can start an nprimary: after a NUMBER they make ``2X``, ``2 X``, ``2(a + b)``.
+_NPRIMARY_START = frozenset({"NAME", "DNAME", "LPAR"})
+_POST_TOKENS = frozenset({"ATTR", "PRIME", "TSUP", "INVSUP"})
+_BINARY = frozenset({"PM", "MULOP", "HOP", "POW"})
+
+
+class _Reader:
+    """An LL(1) reader of :data:`GRAMMAR`, one method per rule, building through :class:`_Build`.
+
+    The grammar is LL(1) as written (each choice is decided by the next token: NUMBER followed by
+    NAME, DNAME or ``(`` is a number times what follows; NAME followed by ``(`` is a call; ``(``
+    expr followed by ``,`` is a tuple), so reading it by recursive descent gives the tree lark's
+    LALR parser gives, from the same callbacks, about three times faster: lark's driver is
+    general (a table lookup, a reduction and a callback wrapper per grammar step) and is most of
+    the cost of grading a short answer.  Recursion happens only at brackets, which
+    ``_check_characters`` bounds (``answer_depth``) before any reading.  A token that cannot come
+    next is refused where it stands, as lark refuses it: the first token with no valid
+    continuation (``tests/grade/test_language_reader.py`` holds the two to the same trees and
+    the same refusals on generated text).
+    """
+
+    def __init__(self, lark_parser: Lark):
+        self._lex = ScanLexer(lark_parser.lexer_conf).lex
+        self._build = _Build()
+
+    def parse(self, text: str) -> Node:
+        """Return the tree of ``text``; raise LangFail (SYNTAX) at the first token that cannot come."""
+        self._text, self._tokens, self._i, self._bad = text, [], 0, None
+        try:
+            self._tokens.extend(self._lex(text))
+            last = Token(_END, "", len(text), None, None, None, None, len(text))
+        except UnexpectedInput as exc:
+            # lark lexes as it parses: a bad character counts only once every token before it
+            # has been read without a syntax error, so it stands in the stream as a token here.
+            self._bad = exc
+            last = Token(_BAD, "", exc.pos_in_stream, None, None, None, None, exc.pos_in_stream)
+        self._tokens.append(last)
+        b = self._build
+        eq = self._take("EQ")
+        tree = b.start([eq, self._expr()])
+        self._want(_END)
+        return tree
+
+    # -- tokens --------------------------------------------------------------------------------
+    def _peek(self) -> str:
+        return self._tokens[self._i].type
+
+    def _next(self) -> Token:
+        token = self._tokens[self._i]
+        self._i += 1
+        return token
+
+    def _take(self, kind: str) -> Token | None:
+        token = self._tokens[self._i]
+        if token.type == kind:
+            self._i += 1
+            return token
+        return None
+
+    def _want(self, kind: str) -> Token:
+        token = self._tokens[self._i]
+        if token.type != kind:
+            raise self._unexpected(token)
+        self._i += 1
+        return token
+
+    def _unexpected(self, token: Token) -> LangFail:
+        if token.type == _BAD:
+            return syntax_failure(self._bad, self._text, hint=_PLAIN_HINT)
+        if token.type == _END:
+            return _ends_early(self._text)
+        return LangFail("SYNTAX", f"unexpected {str(token)!r}", token.start_pos, _PLAIN_HINT)
+
+    # -- rules ---------------------------------------------------------------------------------
+    def _expr(self) -> Node:
+        items = [self._operand()]
+        while self._peek() in _BINARY:
+            items.append(self._next())
+            items.append(self._operand())
+        return self._build.expr(items)
+
+    def _operand(self):
+        items = []
+        while self._peek() == "PM":
+            items.append(self._next())
+        items.append(self._unit())
+        return self._build.operand(items)
+
+    def _unit(self):
+        if self._peek() == "NUMBER" and self._tokens[self._i + 1].type in _NPRIMARY_START:
+            number = self._next()
+            return self._build.implicit([number, self._postfix(self._nprimary())])
+        if self._peek() == "NUMBER":
+            return self._postfix(self._build.number([self._next()]))
+        return self._postfix(self._nprimary())
+
+    def _postfix(self, primary: Node) -> Node:
+        items = [primary]
+        while True:
+            kind = self._peek()
+            if kind in _POST_TOKENS:
+                items.append(self._next())
+            elif kind == "LSQB":
+                open_ = self._next()
+                args = self._args()
+                items.append(self._build.index([open_, args, self._want("RSQB")]))
+            else:
+                return self._build.postfix(items)
+
+    def _nprimary(self) -> Node:
+        b, kind = self._build, self._peek()
+        if kind == "NAME":
+            name = self._next()
+            open_ = self._take("LPAR")
+            if open_ is None:
+                return b.name([name])
+            return b.call([name, open_, self._optional_args(), self._want("RPAR")])
+        if kind == "DNAME":
+            name = self._next()
+            open_ = self._want("LPAR")
+            return b.dcall([name, open_, self._optional_args(), self._want("RPAR")])
+        if kind == "LPAR":
+            open_ = self._next()
+            items = [open_, self._expr()]
+            if self._peek() != "COMMA":
+                items.append(self._want("RPAR"))
+                return b.group(items)
+            while self._take("COMMA") is not None:
+                items.append(self._expr())
+            items.append(self._want("RPAR"))
+            return b.tuple(items)
+        raise self._unexpected(self._tokens[self._i])
+
+    def _optional_args(self) -> Node | None:
+        return None if self._peek() == "RPAR" else self._args()
+
+    def _args(self) -> Node:
+        items = [self._expr()]
+        while self._take("COMMA") is not None:
+            items.append(self._expr())
+        return self._build.args(items)
+
+
+def _ends_early(text: str) -> LangFail:
+    return LangFail("SYNTAX", "the answer ends too early", len(text),
+                    "finish the expression (an operand is missing, or a bracket is open)")
+
+
+_PLAIN_HINT = "products need * between names (2X is fine), and every bracket must close"
 
 
 def syntax_failure(exc: UnexpectedInput, text: str, *, hint: str) -> LangFail:
@@ -262,9 +424,8 @@ def syntax_failure(exc: UnexpectedInput, text: str, *, hint: str) -> LangFail:
     pos = getattr(exc, "pos_in_stream", None)
     if isinstance(exc, UnexpectedCharacters):
         found = f"the character {text[pos]!r}" if pos is not None and pos < len(text) else "a character"
-    elif isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
-        return LangFail("SYNTAX", "the answer ends too early", len(text),
-                        "finish the expression (an operand is missing, or a bracket is open)")
+    elif isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == _END):
+        return _ends_early(text)
     else:
         token = exc.token
         pos = token.start_pos
@@ -274,8 +435,12 @@ def syntax_failure(exc: UnexpectedInput, text: str, *, hint: str) -> LangFail:
 
 def parse_plain(text: str) -> Node:
     """Parse plain answer text into a raw :class:`Node` tree (names not yet resolved)."""
+    return _reader().parse(text)
+
+
+def parse_plain_reference(text: str) -> Node:
+    """Parse with lark's LALR parser of the same grammar: the reference for :func:`parse_plain`."""
     try:
         return _parser().parse(text)
     except UnexpectedInput as exc:
-        raise syntax_failure(exc, text, hint="products need * between names (2X is fine), "
-                             "and every bracket must close") from None
+        raise syntax_failure(exc, text, hint=_PLAIN_HINT) from None
