@@ -1,19 +1,22 @@
 """The plain-text answer grammar: ``X.T*(X*X.T + lambda*I)^-1*y``, ``2X``, ``H ∘ (1 - H)``.
 
-lark is a parsing library: it turns text into a tree by a grammar and never evaluates or executes
-its input.  (Checked in lark 1.3's source: the only ``literal_eval`` reads string literals of the
-grammar below, which is ours; the input meets only compiled regular expressions and the LALR
-tables.)  The grammar is LALR(1) with a
-contextual lexer; the parser object is built once, on first use.  Repetitions are flat (``a+b+c`` is
-one node with three terms), and the callbacks below run on each reduction, so no step recurses
-over the input and an over-deep answer is refused while it is read (``Node`` checks the limits).
+The grammar below is the language's definition.  lark compiles it: its terminals become one
+lexing pattern (:class:`~symcheck.grade._lang_lexer.ScanLexer`), and its LALR(1) parser is the
+reference.  Answers are read by :class:`_Reader`, a recursive-descent (LL(1)) reader of the same
+grammar that calls the same callbacks (:class:`_Build`) as lark's parser would, about twice as
+fast as lark's general LALR driver; ``tests/grade/test_language_reader.py`` holds the two to
+the same trees and refusals.  Neither evaluates or executes its input.  (Checked in lark 1.3's
+source: the only ``literal_eval`` reads string literals of the grammar below, which is ours.)
+Repetitions are flat (``a+b+c`` is one node with three terms); the reader recurses only at
+brackets, whose depth is bounded before reading (``answer_depth``), and ``Node`` checks the
+depth and size limits as the tree grows.
 
 Precedence, loosest first: ``+ -``; ``∘ ⊙ ⊗`` (elementwise and Kronecker products); ``* @ / · ×``;
 a leading sign; a number times what follows it (``2X``, ``2 X``, ``2(a + b)``); ``^`` / ``**``
 (right-associative, the exponent may carry a sign: ``X^-1``); postfix ``.T  '  ᵀ  .I  ⁻¹  [i, j]``.
 The grammar reads an expression as operands joined by operators, and the precedence above is
-applied to that flat list in one pass (:func:`_precedence`): half the LALR reductions of one
-grammar level per precedence level, and no recursion.
+applied to that flat list (:func:`_precedence`), one pass per precedence level present, with
+no recursion.
 
 >>> parse_plain("2X.T*y")
 prod(('*',), implicit(num('2'), post('.T', name('X'))), name('y'))
