@@ -444,6 +444,39 @@ def _prepare_every_part(grader) -> None:
             continue
 
 
+def _prepare_part(part_id: str, catalogue_dir: str | None, make_grader: Callable | None) -> None:
+    """Prepare one part in this worker (a task of :func:`_prepare_on_workers`)."""
+    grader, _ = _worker_grader(catalogue_dir, make_grader)
+    try:
+        grader.target(grader.part(part_id))
+    except Exception:  # noqa: BLE001 - reported by the files that answer the part
+        pass
+
+
+def _prepare_on_workers(executor: Executor, grader, catalogue_dir, make_grader) -> None:
+    """Prepare every part before the files are graded, in parallel on the executor's workers.
+
+    One task a part, the symbolic parts first (they take the longest), so whichever worker is
+    free takes the next and the preparation is spread over all of them.  Each part is written
+    to the prepared-part store as it is prepared, and a worker that meets a part another worker
+    prepared reads it back from the store, in milliseconds.  Without a store (turned off with
+    ``SYMCHECK_NO_CACHE``) the parts are prepared here instead, before the workers are forked,
+    so that they inherit them.
+    """
+    from symcheck.grade._store import store_dir
+
+    catalogue = getattr(grader, "catalogue", None)
+    if catalogue is None or getattr(grader, "target", None) is None:
+        return
+    if store_dir() is None:
+        _prepare_every_part(grader)
+        return
+    parts = sorted(catalogue.parts, key=lambda p: p.ask.kind not in _SYMBOLIC)
+    futures = [executor.submit(_prepare_part, part.id, catalogue_dir, make_grader) for part in parts]
+    for future in futures:
+        future.result()
+
+
 def _grade_answers_chunk(items: Sequence[tuple[str, str, dict]], part_ids: frozenset,
                          catalogue_dir: str | None, make_grader: Callable | None) -> list:
     """Grade the answers to ``part_ids`` of each (student, file, answers); return their rows."""
@@ -564,11 +597,11 @@ def grade_batch(source: Path | str | Iterable[Path | str], *,
     size = chunk_size or max(1, min(25, math.ceil(len(names) / 16)))
     with fewer_collections():
         if names:
-            # This process's grader first: forked workers inherit it (and the catalogue), and
-            # with every part prepared here no worker prepares one again.
+            # This process's grader first: forked workers inherit it (and the catalogue); then
+            # every part is prepared once, in parallel on the workers, before any file.
             grader, _ = _worker_grader(catalogue_dir, make_grader)
             if executor is not None and not isinstance(executor, (list, tuple)):
-                _prepare_every_part(grader)
+                _prepare_on_workers(executor, grader, catalogue_dir, make_grader)
         outcomes = _grade_files(paths, executor, catalogue_dir, make_grader, size, progress)
     order = {name: i for i, name in enumerate(names)}
     outcomes.sort(key=lambda o: order[o.file])
