@@ -559,7 +559,21 @@ def _infer_bold(walker, raw, elementwise):
     return walker.unsized_ones(raw, "zeros")
 
 
+def _divisor_lead(walker, raw):
+    """``(lead, rest)`` of a juxtaposed divisor whose lead is a number or a plain name (not a
+    function, which takes what follows as its argument, and not I), else None: the shape pass
+    reads ``2/N (\hat{Y} - Y)`` as (2/N)(Ŷ − Y) when the rest is a matrix."""
+    if raw.op != "juxt" or len(raw.args) < 2:
+        return None
+    lead, rest = raw.args[0], raw.args[1:]
+    if not (lead.op == "num" or (lead.op == "word" and lead.value != "I"
+                                 and _function_name(walker, lead) is None)):
+        return None
+    return lead, rest[0] if len(rest) == 1 else Node("juxt", tuple(rest), None, rest[0].start, rest[-1].end)
+
+
 INFER_LATEX = {
     "word": _infer_word, "lfactor": _infer_factor, "juxt": _infer_juxt, "group": _infer_group,
     "fword": _infer_fword, "top": _infer_top, "bold1": _infer_bold, "bold0": _infer_bold,
+    "divisor_lead": _divisor_lead,
 }

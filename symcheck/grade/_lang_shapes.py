@@ -371,13 +371,20 @@ class _Infer:
         first = self.infer(raw.args[0], elementwise)
         args, ops, shape = [first], [], first.shape
         for op, item in zip(raw.value, raw.args[1:]):
-            factor = self.infer(item, elementwise)
             span = Node("span", (), None, raw.args[0].start, item.end)
             if op == "/":
-                factor = self.divisor(span, factor)
-                args.append(factor)
+                divisor, factor = self._divisor_and_rest(item, elementwise)
+                if factor is not None:
+                    # a / b C with b a scalar and C a matrix: dividing by a matrix means nothing,
+                    # so this is (a/b)·C, as a student writing 2/N (Ŷ − Y) means.
+                    span = Node("span", (), None, raw.args[0].start, divisor.end)
+                args.append(self.divisor(span, divisor))
                 ops.append("/")
-                continue
+                if factor is None:
+                    continue
+                span = Node("span", (), None, raw.args[0].start, item.end)
+            else:
+                factor = self.infer(item, elementwise)
             if not shape or not factor.shape:
                 shape = shape or factor.shape
             elif self.unifier.unify(shape[1], factor.shape[0]):
@@ -398,6 +405,29 @@ class _Infer:
         if len(args) == 1:
             return args[0]
         return _signed_chain("prod", args, tuple(ops), raw, shape)
+
+    def _divisor_and_rest(self, raw, elementwise):
+        """``(divisor, None)`` for the typed divisor ``raw``; or ``(scalar, matrix)`` when ``raw``
+        juxtaposes a scalar and then a matrix (the ``N (Ŷ − Y)`` of ``2/N (Ŷ − Y)``), which is
+        then read as divided by the scalar and multiplied by the matrix.
+
+        Which juxtapositions may split is the syntax's to say (``extra["divisor_lead"]``: the
+        LaTeX grammar splits ``N (Ŷ − Y)`` into its lead ``N``, a number or a name, and the
+        rest); plain text has no juxtaposition of names, so there nothing splits.  Each part
+        is inferred once.
+        """
+        split = self.extra.get("divisor_lead")
+        parts = split(self, raw) if split is not None else None
+        if parts is None:
+            return self.infer(raw, elementwise), None
+        lead, rest = parts
+        scalar = self.infer(lead, elementwise)
+        if scalar.shape:
+            return self.infer(raw, elementwise), None   # a name: inferring it again costs nothing
+        matrix = self.infer(rest, elementwise)
+        if _is_matrix(matrix) and not _is_1x1(matrix):
+            return scalar, matrix
+        return _signed_chain("prod", [scalar, matrix], ("*",), raw, matrix.shape), None
 
     def product_hint(self, left: Node, right: Node) -> str:
         lr, lc = (_resolve(d) for d in left.shape)

@@ -138,6 +138,13 @@ FORMS = [
     (r"X^\top y \cdot 2", lambda d: 2 * d["X"].T @ d["y"]),
     (r"\frac12 \mathbf{X}^\top \mathbf{y}", lambda d: 0.5 * d["X"].T @ d["y"]),
     (r"\dfrac{1}{N} \mathbf{1}^\top Y", lambda d: d["Y"].sum(axis=0, keepdims=True) / SIZES["N"]),
+    # a / b C with b a scalar and C a matrix is (a/b)·C (dividing by a matrix means nothing);
+    # a juxtaposed scalar divisor stays whole: 1/N\lambda is 1/(Nλ)
+    (r"2/N (\hat{Y} - Y)", lambda d: 2 / SIZES["N"] * (d["Yhat"] - d["Y"])),
+    (r"2/N H^\top (\hat{Y} - Y)", _grad_wo),
+    (r"1/\lambda X^\top y", lambda d: d["X"].T @ d["y"] / d["lambda"]),
+    (r"1/N\lambda", lambda d: 1 / (SIZES["N"] * d["lambda"])),
+    (r"X^\top y / N \lambda", lambda d: d["X"].T @ d["y"] / (SIZES["N"] * d["lambda"])),
     ("X^T X", _xtx), ("2 X^T y", lambda d: 2 * d["X"].T @ d["y"]),      # plain juxtaposition reads as LaTeX
     ("X'X", _xtx), ("(X'X + lambda I)^(-1) X'y", _ridge),              # a bracketed superscript, as typed
     (r"(X^\top X + \lambda I)^(-1) X^\top y", _ridge), (r"e^(-1)", lambda d: np.exp(-1.0)),
