@@ -34,7 +34,8 @@ HOLDOUT_FILE = "holdout.toml"   # a second hold-out round: its entries extend th
 MIN_FORMS = 3           # issue 10 item 8: at least three correct forms and three wrong answers
 MIN_SIG_FIGS = 4        # the catalogue's default grading.min_significant_figures
 RTOL, ATOL = 1e-6, 1e-9  # the numeric_full tolerance, as the issue states the rule
-mpmath.mp.dps = 40
+MP = mpmath.MPContext()   # this module's own 40-digit context: the global mpmath.mp is left alone
+MP.dps = 40
 
 
 def _load(name):
@@ -74,17 +75,17 @@ WEIGHTS = ("W13", "W14", "W23", "W24", "W35", "W45")
 
 
 def _sigmoid(t):
-    return 1 / (1 + mpmath.exp(-t))
+    return 1 / (1 + MP.exp(-t))
 
 
 def _local_formulas(ctx):
     """Return quantity -> (inputs, formula of those inputs): the key's chain rule, step by step."""
-    x1, x2, y = (mpmath.mpf(ctx[k]) for k in ("x1", "x2", "target"))
-    a = mpmath.mpf(ctx["alpha"])
-    W = {k: mpmath.mpf(v) for k, v in ctx["W"].items()}
+    x1, x2, y = (MP.mpf(ctx[k]) for k in ("x1", "x2", "target"))
+    a = MP.mpf(ctx["alpha"])
+    W = {k: MP.mpf(v) for k, v in ctx["W"].items()}
     f = {
         "a3": ((), lambda: _sigmoid(W["W13"] * x1 + W["W23"] * x2)),
-        "a4": ((), lambda: mpmath.tanh(W["W14"] * x1 + W["W24"] * x2)),
+        "a4": ((), lambda: MP.tanh(W["W14"] * x1 + W["W24"] * x2)),
         "a5": (("a3", "a4"), lambda a3, a4: W["W35"] * a3 + W["W45"] * a4),
         "loss": (("a5",), lambda a5: (y - a5) ** 2),
         "dL_da5": (("a5",), lambda a5: -2 * (y - a5)),
@@ -107,7 +108,7 @@ def _local_formulas(ctx):
 
 def _round(value, decimals):
     """Round half-up to ``decimals`` decimals, as a Decimal (the table rule)."""
-    return Decimal(mpmath.nstr(value, 35, strip_zeros=False)).quantize(
+    return Decimal(MP.nstr(value, 35, strip_zeros=False)).quantize(
         Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
@@ -137,9 +138,9 @@ TRUTH = {pid: _network(pid[:3])[q] for pid, q in QUANTITY.items()}
 def test_network_matches_the_homework_figures():
     """Reproduce the figures of the homework that are right with our own forward pass."""
     v = _network("3.1")
-    assert mpmath.almosteq(v["a5"], mpmath.mpf("-0.42614473734"), 1e-10)
-    assert mpmath.almosteq(v["loss"], mpmath.mpf("2.03388881183"), 1e-10)
-    assert mpmath.almosteq(v["grad_W45"], mpmath.mpf("-2.74968571998"), 1e-10)
+    assert MP.almosteq(v["a5"], MP.mpf("-0.42614473734"), 1e-10)
+    assert MP.almosteq(v["loss"], MP.mpf("2.03388881183"), 1e-10)
+    assert MP.almosteq(v["grad_W45"], MP.mpf("-2.74968571998"), 1e-10)
     assert str(v["table_W45"]) == "-0.73" and str(_network("3.3")["table_W13"]) == "1.40"
 
 
@@ -174,12 +175,12 @@ def _sig_figs(d: Decimal) -> int:
 
 
 def _correctly_rounded(d: Decimal, truth) -> bool:
-    return Decimal(mpmath.nstr(truth, 35, strip_zeros=False)).quantize(
+    return Decimal(MP.nstr(truth, 35, strip_zeros=False)).quantize(
         Decimal(1).scaleb(d.as_tuple().exponent), rounding=ROUND_HALF_UP) == d
 
 
 def _within(value, truth) -> bool:
-    return abs(mpmath.mpf(value) - truth) <= ATOL + RTOL * abs(truth)
+    return abs(MP.mpf(value) - truth) <= ATOL + RTOL * abs(truth)
 
 
 def _number_correct(d: Decimal, truth) -> bool:
@@ -194,7 +195,7 @@ def _table_correct(d: Decimal, truth: Decimal) -> bool:
 # a whitelist of number nodes, never eval).
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.Pow: operator.pow}
-_FUNCS = {"sigmoid": _sigmoid, "tanh": mpmath.tanh, "exp": mpmath.exp}
+_FUNCS = {"sigmoid": _sigmoid, "tanh": MP.tanh, "exp": MP.exp}
 
 
 def _evaluate(text):
@@ -208,7 +209,7 @@ def _evaluate(text):
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            return mpmath.mpf(ast.get_source_segment(text.replace("^", "**"), node) or node.value)
+            return MP.mpf(ast.get_source_segment(text.replace("^", "**"), node) or node.value)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             return -ev(node.operand) if isinstance(node.op, ast.USub) else ev(node.operand)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
@@ -298,10 +299,10 @@ def test_corpus_numbers_are_right(pid):
         elif code == "ROUNDING":
             ulp = Decimal(1).scaleb(d.as_tuple().exponent)
             assert _sig_figs(d) >= MIN_SIG_FIGS and not _correctly_rounded(d, truth)
-            assert abs(mpmath.mpf(str(d)) - truth) <= mpmath.mpf(str(ulp)), (pid, answer)
+            assert abs(MP.mpf(str(d)) - truth) <= MP.mpf(str(ulp)), (pid, answer)
         elif code == "FACTOR":
-            ratio = mpmath.mpf(str(d)) / truth
-            assert any(mpmath.almosteq(ratio, c, 1e-6) for c in (2, 0.5, mpmath.mpf(1) / 3, 3)), (pid, ratio)
+            ratio = MP.mpf(str(d)) / truth
+            assert any(MP.almosteq(ratio, c, 1e-6) for c in (2, 0.5, MP.mpf(1) / 3, 3)), (pid, ratio)
         elif code == "NOT_EQUIVALENT":
             assert not _number_correct(-d, truth), (pid, answer)
 
@@ -361,7 +362,7 @@ def _written(value, quantity):
     """Print a value as the student writes it: 12 significant figures, or the table's 2 decimals."""
     if quantity.startswith("table_"):
         return str(value)
-    return mpmath.nstr(value, 12, strip_zeros=False)
+    return MP.nstr(value, 12, strip_zeros=False)
 
 
 def _carried_forward_expectation(case):
@@ -372,7 +373,7 @@ def _carried_forward_expectation(case):
     override = {}
     for pid, text in case["student"].items():
         q = QUANTITY[pid]
-        override[q] = Decimal(text) if q.startswith("table_") else mpmath.mpf(text)
+        override[q] = Decimal(text) if q.startswith("table_") else MP.mpf(text)
     truth = _network(section)
     # The student's values, in order, each from their own written earlier values.
     student, written = {}, {}
@@ -380,7 +381,7 @@ def _carried_forward_expectation(case):
         if q in override:
             value = override[q]
         else:
-            args = [mpmath.mpf(written[i]) if not i.startswith("table_") else Decimal(written[i]) for i in inputs]
+            args = [MP.mpf(written[i]) if not i.startswith("table_") else Decimal(written[i]) for i in inputs]
             value = fn(*args)
         student[q] = value
         written[q] = case["student"].get(PART_OF[(section, q)]) or _written(value, q)
@@ -396,7 +397,7 @@ def _carried_forward_expectation(case):
             # A root really is one: wrong, and not what the student's own inputs give.
             assert not agrees(q, written[q]), (case["name"], q)
             if inputs and not q.startswith("table_"):
-                own = fn(*(mpmath.mpf(written[i]) for i in inputs))
+                own = fn(*(MP.mpf(written[i]) for i in inputs))
                 assert not _within(written[q], own), (case["name"], q, "follows from its inputs")
             status[q] = "root"
         elif agrees(q, written[q]):
@@ -529,5 +530,5 @@ def test_mutants_of_numeric_expressions_are_graded_as_our_evaluator_says(grader,
                 continue
             result = grader.grade_answer(pid, mutant)
             if (result.verdict == "correct") != _within(value, TRUTH[pid]):
-                problems.append(f"{mutant!r} = {mpmath.nstr(value, 12)}: grader {result.verdict} {list(result.codes)}")
+                problems.append(f"{mutant!r} = {MP.nstr(value, 12)}: grader {result.verdict} {list(result.codes)}")
     assert not problems, f"{pid}:\n" + "\n".join(problems)
