@@ -175,3 +175,22 @@ def test_identical_normalised_answers_share_one_grade(grader):
     again = grader.grade_answer("1.5.first", "X * ( a*b.T + b*a.T )")
     assert again.verdict == first.verdict == "correct"
     assert again.answer == "X * ( a*b.T + b*a.T )"
+
+
+def test_the_truth_a_verdict_shows_is_itself_graded_correct(grader):
+    """A student who copies the truth a verdict shows (feedback's ``truth: …``) into an answer is
+    right, on every gradable part: the text is in the answer language, not only readable by a
+    person.  The truth text comes from SymPy's derivation and printer; the grader reads it as
+    any answer and judges it on its own NumPy instances against the lambdified truth."""
+    checked = 0
+    for part in grader.grade_submission({}).parts:
+        if part.verdict == "manual":
+            continue
+        shown = grader.grade_answer(part.id, "0").truth
+        assert shown, part.id
+        if shown.startswith("0 (the zero tensor"):
+            shown = "0"      # an explanation beside the number, as the feedback words it
+        result = grader.grade_answer(part.id, shown)
+        assert result.verdict == "correct", (part.id, shown, result.feedback)
+        checked += 1
+    assert checked >= 80
