@@ -388,7 +388,9 @@ def _read(path: Path, known_ids) -> "Submission | FileOutcome":
 def _grade_rows(grader, student: str, file: str, answers: dict, keep=None):
     """Return (rows, error) for one submission's answers; a grading bug becomes the error."""
     try:
-        result = grader.grade_submission(answers)
+        # A share of the parts (keep) is graded alone: the other parts are another worker's.
+        result = grader.grade_submission(answers) if keep is None else \
+            grader.grade_submission(answers, parts=keep)
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the class
         message = (f"{Path(file).name}: internal error while grading ({type(exc).__name__}: "
                    f"{exc}); a bug in symcheck, please report it")

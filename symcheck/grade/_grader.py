@@ -20,7 +20,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Mapping
+from typing import Collection, Mapping
 
 from symcheck.errors import AnswerError, UsageError
 from symcheck.grade._numbers import EXACT_DIGITS, NumberClaim, fmt, judge_number, round_to, to_decimal
@@ -312,16 +312,21 @@ class Grader:
         return _judged_parts(part, outcome, credit, reasons, truth_text, shown), claim
 
     # -- a whole submission ----------------------------------------------------------------------
-    def grade_submission(self, answers: Mapping[str, object]) -> SubmissionResult:
+    def grade_submission(self, answers: Mapping[str, object], *,
+                         parts: Collection[str] | None = None) -> SubmissionResult:
         """Grade every part of the catalogue: absent parts get ``missing``, unknown ids are listed.
 
-        Network values (3.1, 3.3) are then checked for error carried forward.
+        Network values (3.1, 3.3) are then checked for error carried forward.  ``parts`` (ids)
+        grades only those parts, in catalogue order, and leaves the others out of the result
+        (a worker of a split batch grades its share so); the values of one chained computation
+        must be all in or all out (:func:`symcheck.grade.split_parts` keeps them together).
         """
         if not isinstance(answers, Mapping):
             raise UsageError(f"answers={type(answers).__name__} is not a mapping", where="grade_submission",
                              fix="pass {part_id: answer, ...}")
-        parts = self.catalogue.parts
-        known = {p.id for p in parts}
+        known = {p.id for p in self.catalogue.parts}
+        parts = self.catalogue.parts if parts is None else \
+            tuple(p for p in self.catalogue.parts if p.id in parts)
         graded: dict[str, tuple[GradeResult, NumberClaim | None]] = {}
         for part in parts:
             if part.id in answers and answers[part.id] is not None:

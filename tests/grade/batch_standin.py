@@ -32,10 +32,12 @@ class StandInGrader:
         code = "TRANSPOSED" if text == "b*a.T" else "NOT_EQUIVALENT"
         return GradeResult(part_id, "incorrect", 0.0, points, "wrong", (Reason(code, "wrong"),))
 
-    def grade_submission(self, answers):
+    def grade_submission(self, answers, *, parts=None):
         StandInGrader.calls += 1
-        parts = []
+        share, parts = parts, []
         for part_id in PARTS:
+            if share is not None and part_id not in share:
+                continue
             if part_id in answers or PARTS[part_id][0] is None:
                 parts.append(self.grade_answer(part_id, answers.get(part_id, "")))
             else:

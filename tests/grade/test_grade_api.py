@@ -90,3 +90,24 @@ def test_verdicts_and_codes_are_the_public_tables():
 def test_module_level_functions_accept_a_catalogue(grader):
     r = grade_answer("1.3.first", "2*X", catalogue=grader.catalogue)
     assert r.verdict == "correct"
+
+
+@pytest.mark.parametrize("groups", [2, 3])
+def test_grading_a_share_of_the_parts_gives_those_parts_of_the_whole(grader, groups):
+    """``grade_submission(answers, parts=share)`` (what each worker of a split batch runs) returns
+    exactly the whole submission's results for that share, carried-forward findings included, on
+    the example file that answers every part (its network values carry errors forward)."""
+    import tomllib
+    from pathlib import Path
+
+    from symcheck.grade import split_parts
+
+    answers = tomllib.loads((Path(__file__).parents[2] / "examples" / "answers.toml").read_text())["answers"]
+    whole = grader.grade_submission(answers).parts
+    assert any(p.carried_forward_from for p in whole)       # the check below covers carry-forward
+    seen = []
+    for share in split_parts(grader, groups):
+        got = grader.grade_submission(answers, parts=share).parts
+        assert got == tuple(p for p in whole if p.id in share)
+        seen += [p.id for p in got]
+    assert sorted(seen) == sorted(p.id for p in whole)
