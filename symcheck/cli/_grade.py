@@ -111,9 +111,14 @@ def _emit(text: str, out: str | None) -> None:
         write_atomically(out, text if text.endswith("\n") else text + "\n")
 
 
+def _score_text(result) -> str:
+    """``score/max``, or ``not scored`` for a part the catalogue gives no points (it is checked)."""
+    return f"{result.score:g}/{result.max_score:g}" if result.max_score else "not scored"
+
+
 def format_part(result) -> str:
     """Return one graded answer as text: verdict and score, then feedback and reasons."""
-    lines = [f"{result.id}: {result.verdict} ({result.score:g}/{result.max_score:g})"]
+    lines = [f"{result.id}: {result.verdict} ({_score_text(result)})"]
     if result.feedback and result.feedback not in {r.message for r in result.reasons}:
         lines.append(f"  {result.feedback}")
     lines += [f"  [{r.code}] {r.message}" for r in result.reasons]
@@ -127,11 +132,11 @@ def format_part(result) -> str:
 def format_submission(result, issues=()) -> str:
     """Return a whole submission's grades as a table, with its problems and total below."""
     width = max([len(p.id) for p in result.parts] + [4])
-    lines = [f"{'part':<{width}}  {'verdict':<10} {'score':>9}  feedback"]
+    lines = [f"{'part':<{width}}  {'verdict':<10} {'score':>10}  feedback"]
     for p in result.parts:
         codes = f" [{', '.join(p.codes)}]" if p.codes and p.verdict != "missing" else ""
-        score = f"{p.score:g}/{p.max_score:g}"
-        lines.append(f"{p.id:<{width}}  {p.verdict:<10} {score:>9}  {p.feedback}{codes}")
+        score = _score_text(p)
+        lines.append(f"{p.id:<{width}}  {p.verdict:<10} {score:>10}  {p.feedback}{codes}")
     auto = [p for p in result.parts if p.verdict != "manual"]
     manual = [p for p in result.parts if p.verdict == "manual"]
     lines.append(f"\nscore {sum(p.score for p in auto):g}/{sum(p.max_score for p in auto):g}"

@@ -51,6 +51,15 @@ def test_one_answer_right_and_wrong(capsys):
     assert doc["verdict"] == "incorrect" and [r["code"] for r in doc["reasons"]] == ["TRANSPOSED"]
 
 
+def test_a_part_with_no_points_says_not_scored(capsys):
+    # 3.4.grad.Yhat is the key's intermediate result: checked, but the catalogue gives it 0 points.
+    from symcheck.catalogue import load_catalogue
+
+    assert load_catalogue().part("3.4.grad.Yhat").grading.points == 0
+    code, out, _ = grade(capsys, "--part", "3.4.grad.Yhat", "(2/N)*(Yhat - Y)")
+    assert code == 0 and out.startswith("3.4.grad.Yhat: correct (not scored)")
+
+
 def test_an_answer_starting_with_a_minus_after_double_dash(capsys):
     code, out, _ = grade(capsys, "--part", "3.1.a5", "--", "-0.42614473734")
     assert code == 0 and "correct" in out.splitlines()[0]
