@@ -389,15 +389,14 @@ def _grade_rows(grader, student: str, file: str, answers: dict, keep=None):
     """Return (rows, error) for one submission's answers; a grading bug becomes the error."""
     try:
         # A share of the parts (keep) is graded alone: the other parts are another worker's.
-        result = grader.grade_submission(answers) if keep is None else \
-            grader.grade_submission(answers, parts=keep)
+        result = grader.grade_submission(answers, parts=keep)
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the class
         message = (f"{Path(file).name}: internal error while grading ({type(exc).__name__}: "
                    f"{exc}); a bug in symcheck, please report it")
         return [BatchRow(student, "", "error", 0.0, 0.0, (), message, ())], message
     return [BatchRow(student, p.id, p.verdict, float(p.score), float(p.max_score),
                      tuple(p.codes), p.feedback, tuple(p.carried_forward_from))
-            for p in result.parts if keep is None or p.id in keep], None
+            for p in result.parts], None
 
 
 def _outcome(submission, rows: list[BatchRow], error: str | None) -> FileOutcome:

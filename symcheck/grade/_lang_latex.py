@@ -572,6 +572,8 @@ def _divisor_lead(walker, raw):
     return lead, rest[0] if len(rest) == 1 else Node("juxt", tuple(rest), None, rest[0].start, rest[-1].end)
 
 
+# The LaTeX-only shape rules: a handler for each raw operation the plain grammar does not make,
+# and one hook, divisor_lead, that the shared product rule asks how a divisor may split.
 INFER_LATEX = {
     "word": _infer_word, "lfactor": _infer_factor, "juxt": _infer_juxt, "group": _infer_group,
     "fword": _infer_fword, "top": _infer_top, "bold1": _infer_bold, "bold0": _infer_bold,

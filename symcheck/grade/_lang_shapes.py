@@ -373,16 +373,15 @@ class _Infer:
         for op, item in zip(raw.value, raw.args[1:]):
             span = Node("span", (), None, raw.args[0].start, item.end)
             if op == "/":
+                # factor is not None for a / b C, b a scalar and C a matrix: dividing by a matrix
+                # means nothing, so this is (a/b)·C, as a student writing 2/N (Ŷ − Y) means.
                 divisor, factor = self._divisor_and_rest(item, elementwise)
-                if factor is not None:
-                    # a / b C with b a scalar and C a matrix: dividing by a matrix means nothing,
-                    # so this is (a/b)·C, as a student writing 2/N (Ŷ − Y) means.
-                    span = Node("span", (), None, raw.args[0].start, divisor.end)
-                args.append(self.divisor(span, divisor))
+                quotient = span if factor is None else \
+                    Node("span", (), None, raw.args[0].start, divisor.end)
+                args.append(self.divisor(quotient, divisor))
                 ops.append("/")
                 if factor is None:
                     continue
-                span = Node("span", (), None, raw.args[0].start, item.end)
             else:
                 factor = self.infer(item, elementwise)
             if not shape or not factor.shape:
