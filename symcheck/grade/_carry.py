@@ -1,7 +1,7 @@
 """Error carried forward through a chained computation (the 2-2-1 network of 3.1 and 3.3).
 
 Each network value has a local formula over its parents (``a5 = W35·a3 + W45·a4``,
-``symcheck.models.net221_symbolic.GRAPH``).  A value that is wrong against the truth is checked
+``symcheck.models.net221_graph.LOCAL``).  A value that is wrong against the truth is checked
 again against its local formula evaluated on the answerer's OWN earlier values, as written
 (a parent nobody wrote is computed from its own parents the same way; leaves come from the
 part's context).  Right given those, and inheriting at least one wrong parent, it is
@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Callable, Mapping, Sequence
 
 from symcheck.grade._numbers import NumberClaim, fmt, judge_number, quantum, to_decimal
 from symcheck.grade._result import Reason
 from symcheck.limits import LIMITS
+from symcheck.models.net221_graph import LEAVES, LOCAL
 
 __all__ = ["ChainedValue", "carry_forward", "network_inputs", "Finding"]
 
@@ -66,30 +67,28 @@ def _half_unit(claim: NumberClaim | None) -> Decimal:
 WORK_DIGITS = 45   # mpmath working precision for the local formulas (results kept to 30 digits)
 
 
-@lru_cache(maxsize=None)
-def _compiled(node: str) -> tuple[tuple[str, ...], Callable, dict[str, Callable]]:
-    """The node's local formula and its slope by each parent as mpmath functions, once per process.
+class _MPMath:
+    """The namespace net221_graph's formulas call, in mpmath (at the caller's precision)."""
 
-    They are generated from symcheck's own graph (never from an answer), so a class's thousands
-    of local checks cost microseconds each instead of a SymPy substitution each.
-    """
-    import sympy as sp
+    @staticmethod
+    def sigmoid(t):
+        import mpmath
 
-    from symcheck.models.net221_symbolic import GRAPH
+        return 1 / (1 + mpmath.exp(-t))
 
-    formula, parents = GRAPH[node]
-    symbols = {str(s): s for s in formula.free_symbols}
-    args = [symbols.get(p, sp.Symbol(p)) for p in parents]
-    value = sp.lambdify(args, formula, modules="mpmath")
-    slopes = {p: sp.lambdify(args, sp.diff(formula, a), modules="mpmath") for p, a in zip(parents, args)}
-    return tuple(parents), value, slopes
+    @staticmethod
+    def tanh(t):
+        import mpmath
+
+        return mpmath.tanh(t)
 
 
-def _at(node: str, values: Mapping[str, object]) -> tuple[Callable, dict[str, Callable], list]:
+def _at(node: str, values: Mapping[str, object]) -> tuple[Callable, dict[str, object]]:
+    """The node's local formula as a function of its parents' mpf values, and those values."""
     import mpmath
 
-    parents, value, slopes = _compiled(node)
-    return value, slopes, [mpmath.mpf(str(values[p])) for p in parents]
+    local = LOCAL[node]
+    return partial(local.formula, _MPMath), {p: mpmath.mpf(str(values[p])) for p in local.parents}
 
 
 def _rounding_spread(node: str, values: Mapping[str, Decimal], halves: Mapping[str, Decimal]) -> Decimal:
@@ -105,11 +104,12 @@ def _spread(node: str, values: tuple, halves: tuple) -> Decimal:
     values, halves = dict(values), dict(halves)
     spread = Decimal(0)
     with mpmath.workdps(WORK_DIGITS):
-        _, slopes, args = _at(node, values)
-        for p, slope in slopes.items():
+        formula, args = _at(node, values)
+        for p, x in args.items():
             if halves.get(p, 0) == 0:
                 continue
-            spread += abs(to_decimal(slope(*args))) * halves[p]
+            slope = mpmath.diff(lambda t: formula(**{**args, p: t}), x)   # noqa: B023 (called at once)
+            spread += abs(to_decimal(slope)) * halves[p]
     return spread
 
 
@@ -123,8 +123,8 @@ def _local_value(node: str, parents: tuple) -> Decimal:
     import mpmath
 
     with mpmath.workdps(WORK_DIGITS):
-        value, _, args = _at(node, dict(parents))
-        return to_decimal(value(*args))
+        formula, args = _at(node, dict(parents))
+        return to_decimal(formula(**args))
 
 
 def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> dict[str, Finding]:
@@ -134,8 +134,7 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
     table value): the full-precision number is the one used downstream.
     """
     if not any(v.wrong and v.claim is not None for v in values):
-        return {}   # findings are for wrong written values only (and this needs no SymPy)
-    from symcheck.models.net221_symbolic import GRAPH, LEAVES
+        return {}   # findings are for wrong written values only
 
     leaves = {k: Decimal(v) for k, v in network_inputs(values[0].part).items()}
     written: dict[str, ChainedValue] = {}
@@ -151,14 +150,14 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
         if node in written:
             memo[node] = written[node].claim.value
         else:
-            parents = {p: value_of(p) for p in GRAPH[node].parents}
+            parents = {p: value_of(p) for p in LOCAL[node].parents}
             memo[node] = _local_value(node, tuple((p, str(x)) for p, x in parents.items()))
         return memo[node]
 
     def inherited(node: str) -> tuple[str, ...]:
         """The root errors reaching ``node`` through its parents (written or not)."""
         roots: list[str] = []
-        for p in GRAPH[node].parents:
+        for p in LOCAL[node].parents:
             if p in LEAVES:
                 continue
             if p in written:
@@ -170,7 +169,7 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
         return tuple(dict.fromkeys(roots))
 
     findings: dict[str, Finding] = {}
-    order = {node: i for i, node in enumerate(GRAPH)}
+    order = {node: i for i, node in enumerate(LOCAL)}
     for v in sorted(values, key=lambda v: (order[v.node], v.part.ask.kind == "table_value")):
         if not v.wrong or v.claim is None:
             if v is written.get(v.node):
@@ -181,15 +180,12 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
             # a table value is the rounding of the answerer's own full-precision value
             findings[v.part.id] = _rounded_from(v, number, status.get(v.node))
             continue
-        parents = {p: value_of(p) for p in GRAPH[v.node].parents}
+        parents = {p: value_of(p) for p in LOCAL[v.node].parents}
         local = _local_value(v.node, tuple((p, str(x)) for p, x in parents.items()))
-        halves = {p: _half_unit(written[p].claim) for p in parents if p in written}
-        spread = _rounding_spread(v.node, parents, halves)
         decimals = v.part.ask.decimals if v.part.ask.kind == "table_value" else None
-        right = judge_number(v.claim, local, min_figures=min_figures, decimals=decimals).correct or \
-            (decimals is None and abs(v.claim.value - local) < spread + _half_unit(v.claim))
-        # strictly less: at equality the two rounding intervals (each closed at one end only)
-        # share no point, so the earlier values' rounding cannot explain the written digits
+        right = judge_number(v.claim, local, min_figures=min_figures, decimals=decimals,
+                             explain=False).correct or \
+            (decimals is None and _explained(v, parents, local, written))
         roots = inherited(v.node) if right else ()
         shown = {p: fmt(x) for p, x in parents.items() if p in written}
         if right and roots:
@@ -204,9 +200,18 @@ def carry_forward(values: Sequence[ChainedValue], *, min_figures: int = 4) -> di
     return findings
 
 
+def _explained(v: ChainedValue, parents: Mapping[str, Decimal], local: Decimal,
+               written: Mapping[str, ChainedValue]) -> bool:
+    """True when the rounding of the parents as written explains ``v``'s distance from ``local``."""
+    halves = {p: _half_unit(written[p].claim) for p in parents if p in written}
+    # strictly less: at equality the two rounding intervals (each closed at one end only)
+    # share no point, so the earlier values' rounding cannot explain the written digits
+    return abs(v.claim.value - local) < _rounding_spread(v.node, parents, halves) + _half_unit(v.claim)
+
+
 def _rounded_from(v: ChainedValue, number: ChainedValue, upstream: Finding | None) -> Finding:
     decimals = v.part.ask.decimals if v.part.ask.kind == "table_value" else None
-    right = judge_number(v.claim, number.claim.value, decimals=decimals).correct
+    right = judge_number(v.claim, number.claim.value, decimals=decimals, explain=False).correct
     shown = {number.node: fmt(number.claim.value)}
     if not right:
         return Finding(v.part.id, True, (), number.claim.value, None, shown)

@@ -560,7 +560,7 @@ def _infer_bold(walker, raw, elementwise):
 
 
 def _divisor_lead(walker, raw):
-    """``(lead, rest)`` of a juxtaposed divisor whose lead is a number or a plain name (not a
+    r"""``(lead, rest)`` of a juxtaposed divisor whose lead is a number or a plain name (not a
     function, which takes what follows as its argument, and not I), else None: the shape pass
     reads ``2/N (\hat{Y} - Y)`` as (2/N)(Ŷ − Y) when the rest is a matrix."""
     if raw.op != "juxt" or len(raw.args) < 2:

@@ -152,10 +152,12 @@ def _rounding_reason(claim: NumberClaim, truth: Decimal) -> Reason | None:
 
 
 def judge_number(claim: NumberClaim, truth, *, tol: Tolerance | None = None, min_figures: int = 4,
-                 decimals: int | None = None) -> NumberJudgement:
+                 decimals: int | None = None, explain: bool = True) -> NumberJudgement:
     """Judge a number against the truth with the rules of the module docstring.
 
     ``decimals`` makes it a table value (exactly that many decimals, correctly rounded).
+    ``explain=False`` asks only whether it is correct: a wrong number then gets no reasons
+    (the carry-forward check asks this thousands of times a class).
     """
     truth = to_decimal(truth)
     tol = tol or TOLERANCES["numeric_full"]
@@ -173,9 +175,13 @@ def judge_number(claim: NumberClaim, truth, *, tol: Tolerance | None = None, min
                 "PRECISION", f"your answer {claim.text} has {figures} significant figure"
                 f"{'s' if figures != 1 else ''}; this part asks for at least {min_figures} "
                 f"({round_to(truth, _exponent_for_figures(truth, min_figures))})"),))
+        if not explain:
+            return NumberJudgement(False)
         reason = _rounding_reason(claim, truth)
         if reason is not None:
             return NumberJudgement(False, (reason,))
+    if not explain:
+        return NumberJudgement(False)
     reason = _sign_or_factor(claim, truth, tol)
     if reason is not None:
         return NumberJudgement(False, (reason,))

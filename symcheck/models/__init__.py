@@ -2,7 +2,8 @@
 
 - Least squares and ridge (``‖y − Xβ‖² + λ‖β‖²``, intercept unpenalised): :func:`least_squares`,
   :func:`ridge` (``method="svd"`` or ``"normal"``), :func:`ridge_path`.
-- The 2-2-1 network of section 3.1: :class:`Net221`; its SymPy graph is
+- The 2-2-1 network of section 3.1: :class:`Net221`; its local formulas as plain data are
+  :mod:`symcheck.models.net221_graph` (no SymPy), its SymPy graph built from them is
   :mod:`symcheck.models.net221_symbolic`.
 - Sigmoid MLPs with MSE loss (section 3.4 and the bonus): :class:`MLP`, a list of
   :class:`Dense` layers; the symbolic chain rule is :mod:`symcheck.models.mlp_symbolic`.

@@ -28,15 +28,12 @@ import sympy as sp
 
 from symcheck.errors import UsageError
 from symcheck.expr import sigmoid
+from symcheck.models.net221_graph import LEAVES, LOCAL
 
 __all__ = ["LEAVES", "GRAPH", "NODES", "CATALOGUE_NODES", "HOMEWORK_INPUTS", "Node",
            "closed_forms", "closed_form", "evaluate_nodes", "evaluate_local", "node_for_id"]
 
-LEAVES = ("x1", "x2", "target", "W13", "W14", "W23", "W24", "W35", "W45", "alpha")
-_s = {name: sp.Symbol(name, real=True) for name in LEAVES + (
-    "z3", "a3", "z4", "a4", "a5", "dL_da5", "dL_da4", "tanh_prime", "dL_dz4", "dL_da3",
-    "sigmoid_prime", "dL_dz3")}
-_s.update({f"grad_{w}": sp.Symbol(f"grad_{w}", real=True) for w in LEAVES[3:9]})
+_s = {name: sp.Symbol(name, real=True) for name in LEAVES + tuple(LOCAL)}
 
 
 class Node(NamedTuple):
@@ -51,32 +48,17 @@ def _node(formula: sp.Expr) -> Node:
     return Node(formula, parents)
 
 
+class _SymPyMath:
+    """The namespace the plain formulas of net221_graph call: SymPy's functions."""
+
+    sigmoid = sigmoid
+    tanh = sp.tanh
+
+
 def _build_graph() -> dict[str, Node]:
-    s = _s
-    local = {
-        "z3": s["W13"] * s["x1"] + s["W23"] * s["x2"],
-        "a3": sigmoid(s["z3"]),
-        "z4": s["W14"] * s["x1"] + s["W24"] * s["x2"],
-        "a4": sp.tanh(s["z4"]),
-        "a5": s["W35"] * s["a3"] + s["W45"] * s["a4"],
-        "loss": (s["target"] - s["a5"]) ** 2,
-        "dL_da5": -2 * (s["target"] - s["a5"]),
-        "grad_W35": s["dL_da5"] * s["a3"],
-        "grad_W45": s["dL_da5"] * s["a4"],
-        "dL_da4": s["dL_da5"] * s["W45"],
-        "tanh_prime": 1 - s["a4"] ** 2,
-        "dL_dz4": s["dL_da4"] * (1 - s["a4"] ** 2),
-        "grad_W14": s["dL_dz4"] * s["x1"],
-        "grad_W24": s["dL_dz4"] * s["x2"],
-        "dL_da3": s["dL_da5"] * s["W35"],
-        "sigmoid_prime": s["a3"] * (1 - s["a3"]),
-        "dL_dz3": s["dL_da3"] * s["a3"] * (1 - s["a3"]),
-        "grad_W13": s["dL_dz3"] * s["x1"],
-        "grad_W23": s["dL_dz3"] * s["x2"],
-    }
-    for w in LEAVES[3:9]:
-        local[f"new_{w}"] = s[w] - s["alpha"] * s[f"grad_{w}"]
-    return {name: _node(formula) for name, formula in local.items()}
+    # The formulas are written once, in net221_graph, as plain functions of their parents.
+    return {name: _node(local.formula(_SymPyMath, **{p: _s[p] for p in local.parents}))
+            for name, local in LOCAL.items()}
 
 
 GRAPH: Mapping[str, Node] = MappingProxyType(_build_graph())

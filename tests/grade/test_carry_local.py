@@ -7,6 +7,7 @@ value's rounding allows) with mpmath functions generated once per process.  The 
 
 from __future__ import annotations
 
+import math
 import random
 from decimal import Decimal
 
@@ -81,3 +82,30 @@ def test_rounding_explains_a_value_only_inside_the_intervals(written, explained)
     result = grade_submission({"3.3.grad.W13": "-2.86", "3.3.new.W13": written})
     (part,) = [p for p in result.parts if p.id == "3.3.new.W13"]
     assert (part.verdict == "correct") == explained, part.feedback
+
+
+def test_the_local_check_runs_without_sympy():
+    """Batch workers check carried-forward values thousands of times and must not pay for
+    importing SymPy (half a second each): the local formulas come from the plain table."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from decimal import Decimal\n"
+            "from symcheck.grade._carry import _local_value, _rounding_spread\n"
+            "v = _local_value('a5', (('W35', '2'), ('W45', '-1'), ('a3', '0.26894'), ('a4', '0.96403')))\n"
+            "s = _rounding_spread('a3', {'z3': Decimal('-1')}, {'z3': Decimal('0.005')})\n"
+            "print(v, s, 'sympy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert Decimal(out[0]) == Decimal(2) * Decimal("0.26894") - Decimal("0.96403")
+    sigma = 1 / (1 + math.exp(1))   # σ'(−1) = σ(1 − σ), by hand
+    assert float(out[1]) == pytest.approx(sigma * (1 - sigma) * 0.005, rel=1e-12)
+    assert out[2] == "False"
+
+
+def test_sympy_graph_is_built_from_the_plain_table():
+    from symcheck.models.net221_graph import LOCAL
+
+    assert list(LOCAL) == list(GRAPH)
+    for name, local in LOCAL.items():
+        assert GRAPH[name].parents == local.parents, name
