@@ -71,9 +71,12 @@ class BatchRow:
                 "feedback": self.feedback, "carried_forward_from": list(self.carried_forward_from)}
 
     def to_csv(self) -> list:
-        """Return the row's CSV cells; lists are joined with ';'."""
-        return [self.student, self.id, self.verdict, _number(self.score), _number(self.max_score),
-                ";".join(self.codes), self.feedback, ";".join(self.carried_forward_from)]
+        """Return the row's CSV cells, safe for a spreadsheet (:func:`_csv_safe`); lists are
+        joined with ';'.  Only the student, id and feedback can hold a submission's text: the
+        verdict, the codes and the part ids carried from are symcheck's own words."""
+        return [_csv_safe(self.student), _csv_safe(self.id), self.verdict, f"{self.score:g}",
+                f"{self.max_score:g}", ";".join(self.codes), _csv_safe(self.feedback),
+                ";".join(self.carried_forward_from)]
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ class BatchResult:
 
     def to_csv(self) -> str:
         """Return the rows as CSV text with a header row (``ROW_FIELDS``)."""
-        return _csv_text(ROW_FIELDS, (row.to_csv() for row in self.rows))
+        return _csv_text(ROW_FIELDS, (row.to_csv() for row in self.rows), safe=True)
 
     def summary_csv(self) -> str:
         """Return the per-part summary as CSV text."""
@@ -204,16 +207,12 @@ def _json_lines(items: list) -> str:
     return "[\n" + ",\n".join(map(_ENCODE, items)) + "]" if items else "[]"
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def _csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+def _csv_text(header: Sequence[str], rows: Iterable[Sequence], *, safe: bool = False) -> str:
+    """CSV text of the rows under ``header``; each cell made safe unless the rows are (``safe``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_safe(cell) for cell in row])
+    writer.writerows(rows if safe else ([_csv_safe(cell) for cell in row] for row in rows))
     return buffer.getvalue()
 
 
@@ -491,6 +490,7 @@ def _chunks(items: Sequence, size: int) -> list[Sequence]:
 
 
 _SYMBOLIC = ("derivative", "closed_form", "matrix_gradient")
+_SYMBOLIC_WEIGHT = 10.0   # a symbolic part counts this many number parts in split_parts
 
 
 def split_parts(grader, groups: int) -> list[frozenset]:
@@ -511,7 +511,7 @@ def split_parts(grader, groups: int) -> list[frozenset]:
             key = "model:" + part.ask.model + json.dumps(dict(part.context), sort_keys=True, default=str)
         units.setdefault(key, []).append(part_id)
         symbolic = part is not None and part.ask.kind in _SYMBOLIC
-        weight[key] = weight.get(key, 0.0) + (10.0 if symbolic else 1.0)
+        weight[key] = weight.get(key, 0.0) + (_SYMBOLIC_WEIGHT if symbolic else 1.0)
     bins: list[list[str]] = [[] for _ in range(groups)]
     loads = [0.0] * groups
     for key in sorted(units, key=lambda k: (-weight[k], k)):

@@ -5,7 +5,9 @@ Targets (issue 11): a class of 300 submissions covering every gradable part, hal
 unique (scaled symbolic answers, jittered numbers) and the rest repeated as real classes repeat;
 ``--jobs 1`` (interpreter start and file reading included) grades at least 2,000 answers/s and
 at least 100× the rate of the straightforward SymPy grader of tests/bench/bench_grade.py,
-measured in the same run; ``--jobs 2`` reaches at least 1.7× the ``--jobs 1`` rate.
+measured in the same run; ``--jobs 2`` reaches at least 1.7× the ``--jobs 1`` rate, with the
+prepared-part store cold and warm.  The machines are shared and noisy: the runs alternate over
+three rounds, each ratio compares two runs of one round, and the medians are asserted.
 
 The answers come from the independent corpus (tests/grade/corpus): its right and wrong answers
 to every gradable part, plain and LaTeX, numbers and expressions.
@@ -35,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "grade" / "corpus"
 STUDENTS = 300
 BASELINE_CAP = 5    # seconds allowed to the SymPy grader per answer
+ROUNDS = 3          # rounds of (--jobs 1, --jobs 2), each cold then warm
 
 
 def answer_pools() -> dict[str, list]:
@@ -149,35 +152,39 @@ def test_batch_rate_against_sympy_and_two_jobs(tmp_path):
                      for p, a in tomllib.loads(path.read_text())["answers"].items()]
     print(f"\nclass: {STUDENTS} submissions, {len(ids)} gradable parts each, {answers} answers "
           f"(half unique); parts without corpus answers: {uncovered or 'none'}", flush=True)
-    # Each job count first cold (its own empty store), then warm (the same store again).
-    runs = {}
-    for jobs in (1, 2):
-        for state in ("cold", "warm"):
-            runs[jobs, state] = run_batch(folder, tmp_path / f"{jobs}-{state}.csv", jobs,
-                                          tmp_path / f"store-{jobs}")
-            print(f"symcheck grade --batch --jobs {jobs}, {state} store: {runs[jobs, state]:.2f} s wall, "
-                  f"{answers / runs[jobs, state]:,.0f} answers/s (interpreter start and file reading "
-                  f"included)", flush=True)
-    for state in ("cold", "warm"):
-        print(f"--jobs 2 is {runs[1, state] / runs[2, state]:.2f}× --jobs 1, {state} ({os.cpu_count()} cores; "
-              f"load average {os.getloadavg()[0]:.1f})", flush=True)
-    one, two = runs[1, "cold"], runs[2, "cold"]
-    grades_one = grades(tmp_path / "1-cold.csv")
-    others = [grades(tmp_path / f"{jobs}-{state}.csv") for jobs, state in runs if (jobs, state) != (1, "cold")]
-    grades_two = others[1]
-    differ = sum(other.get(k) != row for other in others for k, row in grades_one.items())
-    rate_one, rate_two = answers / one, answers / two
+    # ROUNDS rounds, alternating the job counts: in each, each job count first cold (its own
+    # empty store), then warm (the same store again).  The machine is shared and noisy, so every
+    # ratio is of two runs of the same round, and the targets are judged on the medians.
+    runs: dict[tuple[int, str, int], float] = {}
+    for r in range(ROUNDS):
+        for jobs in (1, 2):
+            for state in ("cold", "warm"):
+                wall = runs[jobs, state, r] = run_batch(folder, tmp_path / f"{jobs}-{state}-{r}.csv", jobs,
+                                                        tmp_path / f"store-{jobs}-{r}")
+                print(f"round {r + 1}: symcheck grade --batch --jobs {jobs}, {state} store: {wall:.2f} s wall, "
+                      f"{answers / wall:,.0f} answers/s (interpreter start and file reading included)",
+                      flush=True)
+    ratios = {state: [runs[1, state, r] / runs[2, state, r] for r in range(ROUNDS)] for state in ("cold", "warm")}
+    for state, values in ratios.items():
+        print(f"--jobs 2 against --jobs 1, {state}, per round: "
+              f"{' / '.join(f'{v:.2f}×' for v in values)}; median {statistics.median(values):.2f}× "
+              f"({os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f})", flush=True)
+    reference = grades(tmp_path / "1-cold-0.csv")
+    others = [grades(tmp_path / f"{jobs}-{state}-{r}.csv") for jobs, state, r in runs if (jobs, state, r) != (1, "cold", 0)]
+    differ = sum(other.get(k) != row for other in others for k, row in reference.items())
+    rate_one = statistics.median(answers / runs[1, "cold", r] for r in range(ROUNDS))
     baseline, sampled, capped = sympy_rate(catalogue, class_answers)
-    print(f"rows whose verdict, score or codes differ from --jobs 1 cold in the three other runs: {differ} "
-          f"of {3 * len(grades_one)}")
+    print(f"rows whose verdict, score or codes differ from round 1's --jobs 1 cold in the {len(others)} other "
+          f"runs: {differ} of {len(others) * len(reference)}")
     print(f"straightforward SymPy grader on the {sampled} of 40 answers of this class it can read "
           f"({capped} capped at {BASELINE_CAP} s CPU): {baseline:,.1f} answers/s; "
-          f"--jobs 1 is {rate_one / baseline:,.0f}× faster")
+          f"--jobs 1 cold (median {rate_one:,.0f} answers/s) is {rate_one / baseline:,.0f}× faster")
     assert not uncovered
-    assert len(grades_one) == len(grades_two) and differ == 0
+    assert all(len(other) == len(reference) for other in others) and differ == 0
     assert rate_one >= 2000
     assert rate_one >= 100 * baseline
-    assert one / two >= 1.7
+    assert statistics.median(ratios["cold"]) >= 1.7
+    assert statistics.median(ratios["warm"]) >= 1.7
 
 
 def test_hostile_files_are_answered_within_2_s_and_bounded_memory(tmp_path):
