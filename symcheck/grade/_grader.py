@@ -117,7 +117,8 @@ class Grader:
         self._cache: OrderedDict = OrderedDict()
         self._parts: dict[str, object] = {}
         self._work_sizes: dict[str, dict[str, int]] = {}
-        self._truth_dims: dict[str, tuple] = {}   # part id -> (prepared, its truth_dims)
+        # part id -> (prepared, its truth_dims, the AnswerContext answers are parsed in)
+        self._contexts: dict[str, tuple] = {}
 
     # -- set-up ----------------------------------------------------------------------------------
     @property
@@ -129,9 +130,8 @@ class Grader:
         return self._catalogue
 
     def _parser(self):
-        if self._parse is None:
-            self._parse = _default_parser()
-        return self._parse
+        """The parser the grader was given, else the answer language's ``parse_answer``."""
+        return self._parse if self._parse is not None else _default_parser()
 
     def part(self, part_id: str):
         """Return the catalogue part ``part_id``; raise UsageError naming close ids."""
@@ -225,13 +225,20 @@ class Grader:
         default the part's target)."""
         if prepared is None:
             prepared = self.target(part)
-        shape = self._truth_dims.get(part.id, ())
-        if shape == () or shape[0] is not prepared:
+        context = self._contexts.get(part.id, ())
+        if context == () or context[0] is not prepared:
+            from symcheck.grade._language import AnswerContext
             from symcheck.grade._symbolic import truth_dims
 
-            shape = self._truth_dims[part.id] = (prepared, truth_dims(prepared))
-        answer = self._parser()(text, part.symbols, definitions=_definitions(part), where=where,
-                                shape=shape[1], aliases=dict(part.aliases) or None)
+            shape = truth_dims(prepared)
+            context = self._contexts[part.id] = (prepared, shape, AnswerContext(
+                part.symbols, definitions=_definitions(part), shape=shape,
+                aliases=dict(part.aliases) or None))
+        if self._parse is None:   # the answer language, through the part's context
+            answer = context[2].parse(text, where=where)
+        else:
+            answer = self._parse(text, part.symbols, definitions=_definitions(part), where=where,
+                                 shape=context[1], aliases=dict(part.aliases) or None)
         sizes = self._work_sizes.get(part.id)
         if sizes is None:
             sizes = self._work_sizes[part.id] = _work_sizes(part)

@@ -64,11 +64,24 @@ class ScanLexer(Lexer):
                     (line, column), (end_line, end_column) = _line_column(text, start), _line_column(text, stop)
                 else:
                     line, column, end_line, end_column = 1, start + 1, 1, stop + 1
-                yield Token(types[kind], m.group(), start, line, column, end_line, end_column, stop)
+                yield _token(types[kind], m.group(), start, line, column, end_line, end_column, stop)
             pos = stop
         if pos < len(text):
             line, column = _line_column(text, pos)
             raise UnexpectedCharacters(text, pos, line, column, allowed=self._allowed)
+
+
+_new_str = str.__new__
+
+
+def _token(kind, value, start, line, column, end_line, end_column, stop) -> Token:
+    """``Token(kind, value, start, ...)`` without lark's constructor dispatch (its ``__new__``
+    checks for a deprecated keyword and forwards to a classmethod: four times the cost of
+    setting the slots here, and a short answer has twenty tokens)."""
+    token = _new_str(Token, value)
+    token.type, token.value, token.start_pos, token.end_pos = kind, value, start, stop
+    token.line, token.column, token.end_line, token.end_column = line, column, end_line, end_column
+    return token
 
 
 def _line_column(text: str, pos: int) -> tuple[int, int]:

@@ -42,7 +42,7 @@ from symcheck.grade._lang_print import latex as _latex_text, plain as _plain_tex
 from symcheck.grade._lang_shapes import Scope, infer
 from symcheck.grade._lang_tree import Dim, LangFail, Node, limit_value
 
-__all__ = ["Answer", "Dim", "parse_answer", "parse_definitions"]
+__all__ = ["Answer", "AnswerContext", "Dim", "parse_answer", "parse_definitions"]
 
 _MAX_LENGTH = limit_value("answer_length")
 _MAX_DEPTH = limit_value("answer_depth")
@@ -168,11 +168,16 @@ class Answer:
         scalar ``(K,)``); ``sizes`` maps size names to integers.  Complex values give complex
         results.  Raises AnswerError (SHAPE) for an index outside its matrix at these sizes.
         """
+        with np.errstate(all="ignore"):
+            return np.array(self.evaluate_unchecked(values, sizes))
+
+    def evaluate_unchecked(self, values: Mapping[str, np.ndarray], sizes: Mapping[str, int]) -> np.ndarray:
+        """:meth:`evaluate` for callers that already ignore floating-point warnings
+        (``np.errstate``) and only read the result: it may be a read-only broadcast view."""
         if self._fn is None:
             self._fn = compile_tree(self.tree)
         try:
-            with np.errstate(all="ignore"):
-                out = self._fn(Env(values, sizes))
+            out = self._fn(Env(values, sizes))
         except KeyError as exc:
             raise UsageError(f"no value for {exc.args[0]!r}", where="Answer.evaluate",
                              fix=f"pass values for {', '.join(sorted(self.names)) or 'no names'} "
@@ -184,7 +189,7 @@ class Answer:
             out = out.astype(np.float64)
         if out.shape != want:
             out = np.broadcast_to(out, want)
-        return np.array(out)
+        return out
 
     def exact(self, digits: int = 30):
         """Return the value of an answer without names as an mpmath number with ``digits`` digits.
@@ -229,10 +234,59 @@ def _symbols_key(symbols: Mapping[str, Sequence]) -> tuple:
     return tuple((str(name), tuple(shape)) for name, shape in symbols.items())
 
 
+class AnswerContext:
+    """What an answer is parsed over besides its text: the part's symbols, definitions, expected
+    shape and aliases (the arguments of :func:`parse_answer`), turned into keys and hashed once.
+
+    A grader builds one per part and parses every answer through it (:meth:`parse`), so an
+    answer costs the reading alone; ``parse_answer`` builds one per call.
+
+    >>> context = AnswerContext({"X": ("n", "m")})
+    >>> context.parse("2 X").plain()
+    '2*X'
+    """
+
+    __slots__ = ("_key", "_hash", "_scope")
+
+    def __init__(self, symbols: Mapping[str, Sequence], *, definitions=(), shape: Sequence | None = None,
+                 aliases: Mapping[str, str] | None = None):
+        if isinstance(definitions, Mapping):
+            parsed = definitions
+        else:
+            parsed = parse_definitions(definitions, symbols) if definitions else {}
+        # A definition that is just an identity (the catalogue's I = Identity(p)) leaves I to the
+        # language, which sizes it by context: X.T*(X*X.T + lambda*I)^-1*y has an n×n I.
+        definitions_key = tuple((name, a.shape) for name, a in parsed.items()
+                                if not (name == "I" and a.tree.op == "eye"))
+        expect = None if shape is None else tuple(d if isinstance(d, Dim) else Dim.of(d) for d in shape)
+        aliases_key = tuple(sorted((aliases or {}).items()))
+        self._key = (_symbols_key(symbols), definitions_key, expect, aliases_key)
+        self._hash = hash(self._key)
+        self._scope = None
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, AnswerContext) and self._key == other._key
+
+    def scope(self) -> Scope:
+        if self._scope is None:
+            symbols_key, definitions_key, _, aliases_key = self._key
+            self._scope = Scope(dict(symbols_key), dict(definitions_key), dict(aliases_key))
+        return self._scope
+
+    def parse(self, text: str, *, where: str = "answer", syntax: str = "auto") -> Answer:
+        """Parse ``text`` in this context (see :func:`parse_answer`)."""
+        if syntax not in SYNTAXES:
+            raise UsageError(f"syntax={syntax!r} is not one of {', '.join(SYNTAXES)}", where="parse_answer",
+                             fix='pass syntax="plain", "latex" or "auto"')
+        return _parse_cached(text, self, syntax, where)
+
+
 @functools.lru_cache(maxsize=LIMITS["parse_cache_answers"].value)
-def _parse_cached(text: str, symbols_key: tuple, definitions_key: tuple, syntax: str,
-                  where: str, expect: tuple | None = None, aliases_key: tuple = ()) -> Answer:
-    scope = _scope(symbols_key, definitions_key, aliases_key)
+def _parse_cached(text: str, context: AnswerContext, syntax: str, where: str) -> Answer:
+    scope, expect = context.scope(), context._key[2]
     try:
         tree, used = _read_tree(text, syntax)
         typed = infer(tree, text, scope, _plain_text, extra=_extra_ops(used), expect=expect)
@@ -247,11 +301,6 @@ def _parse_cached(text: str, symbols_key: tuple, definitions_key: tuple, syntax:
         except LangFail:
             raise _refuse(fail, text, where) from None
     return Answer(text, used, typed)
-
-
-@functools.lru_cache(maxsize=256)
-def _scope(symbols_key: tuple, definitions_key: tuple, aliases_key: tuple = ()) -> Scope:
-    return Scope(dict(symbols_key), dict(definitions_key), dict(aliases_key))
 
 
 def _plain_parsed(text: str) -> bool:
@@ -288,20 +337,8 @@ def parse_answer(text: str, symbols: Mapping[str, Sequence], *, definitions=(),
     ...
     symcheck.errors.AnswerError: answer at column 1: a*b has shapes (m×1)·(n×1), which do not compose; did you mean a*b.T?
     """
-    if syntax not in SYNTAXES:
-        raise UsageError(f"syntax={syntax!r} is not one of {', '.join(SYNTAXES)}", where="parse_answer",
-                         fix='pass syntax="plain", "latex" or "auto"')
-    if isinstance(definitions, Mapping):
-        parsed = definitions
-    else:
-        parsed = parse_definitions(definitions, symbols) if definitions else {}
-    # A definition that is just an identity (the catalogue's I = Identity(p)) leaves I to the
-    # language, which sizes it by context: X.T*(X*X.T + lambda*I)^-1*y has an n×n I.
-    definitions_key = tuple((name, a.shape) for name, a in parsed.items()
-                            if not (name == "I" and a.tree.op == "eye"))
-    expect = None if shape is None else tuple(d if isinstance(d, Dim) else Dim.of(d) for d in shape)
-    aliases_key = tuple(sorted((aliases or {}).items()))
-    return _parse_cached(text, _symbols_key(symbols), definitions_key, syntax, where, expect, aliases_key)
+    context = AnswerContext(symbols, definitions=definitions, shape=shape, aliases=aliases)
+    return context.parse(text, where=where, syntax=syntax)
 
 
 def parse_definitions(definitions: Sequence[tuple[str, str]],

@@ -55,6 +55,13 @@ class Draw:
     truth: np.ndarray
     perturbed: dict[str, np.ndarray] = field(default_factory=dict)
 
+    def __post_init__(self):
+        # Answers are evaluated on these arrays without copies (an answer that is just X
+        # returns X itself): read-only, so that no step can change a part's instances.
+        for array in (self.truth, *self.values.values(), *self.perturbed.values()):
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False
+
     @property
     def batch(self) -> int:
         return int(self.truth.shape[0])

@@ -2,7 +2,8 @@
 
 Run with:  pytest -m bench tests/bench/bench_grade.py -s
 Targets (issue 10): with the catalogue loaded and every part prepared, grading a never-seen
-answer takes a median under 0.5 ms, at least 2,000 answers/s on one core, and at least 100×
+answer takes a median under 0.5 ms, at least 2,000 answers/s on one core (three rounds of
+never-seen answers, the median round asserted: the machines are shared and noisy), and at least 100×
 less time than the straightforward SymPy grader (``parse_expr`` with MatrixSymbols in scope,
 then ``simplify(answer − truth) == 0`` on a small explicit instance), timed in the same run;
 ``symcheck grade --part ...`` finishes in under 1 s wall-clock, interpreter start included.
@@ -66,6 +67,7 @@ CLI_CASES = [
     ("3.1.a5", NUMBERS["3.1.a5"], "correct"),
 ]
 CLI_ROUNDS = 3
+SPEED_ROUND_STARTS = (3000, 5000)   # two more rounds of never-seen answers, after start=2
 
 
 def never_seen(count_per_part: int = 100, start: int = 2) -> list[tuple[str, str]]:
@@ -126,13 +128,18 @@ def _time_each(grade, answers, clock=time.process_time) -> list[float]:
 @pytest.fixture(scope="module")
 def ours(grader):
     """{(part, answer): CPU seconds} for grade_answer on every never-seen answer, on one core."""
+    return _cpu_round(grader, 2)
+
+
+def _cpu_round(grader, start: int) -> dict:
+    """{(part, answer): CPU seconds} for one round of never-seen answers, on one core (no BLAS
+    helper threads), the collector's counts at zero at the start, as timeit does."""
     from threadpoolctl import threadpool_limits
 
-    answers = never_seen()
-    gc.collect()   # start the timing with the collector's counts at zero, as timeit does
-    with threadpool_limits(1):   # one core: no BLAS helper threads
-        times = _time_each(grader.grade_answer, answers)
-    return dict(zip(answers, times))
+    answers = never_seen(start=start)
+    gc.collect()
+    with threadpool_limits(1):
+        return dict(zip(answers, _time_each(grader.grade_answer, answers)))
 
 
 class _OverCap(BaseException):
@@ -277,22 +284,29 @@ def sympy_grader(catalogue):
 
 
 def test_grade_answer_speed(ours, grader):
-    times = list(ours.values())
-    symbolic = [t for (pid, _), t in ours.items() if pid in ANSWERS]
-    right = [t for (pid, a), t in ours.items() if pid in ANSWERS and a.startswith("(")]
-    numbers = [t for (pid, _), t in ours.items() if pid in NUMBERS]
-    median = statistics.median(times)
-    rate = len(times) / sum(times)
+    # Three rounds of answers never seen before (the machine is shared and noisy: each round's
+    # median and rate are printed, and the median round is asserted).
+    rounds = [ours] + [_cpu_round(grader, start) for start in SPEED_ROUND_STARTS]
+    medians, rates = [], []
+    for k, timed in enumerate(rounds, 1):
+        times = list(timed.values())
+        symbolic = [t for (pid, _), t in timed.items() if pid in ANSWERS]
+        right = [t for (pid, a), t in timed.items() if pid in ANSWERS and a.startswith("(")]
+        numbers = [t for (pid, _), t in timed.items() if pid in NUMBERS]
+        medians.append(statistics.median(times))
+        rates.append(len(times) / sum(times))
+        print(f"\nround {k}: grade_answer on {len(times)} never-seen answers, CPU on one core: median "
+              f"{medians[-1] * 1e3:.3f} ms, {rates[-1]:,.0f} answers/s (symbolic median "
+              f"{statistics.median(symbolic) * 1e3:.3f} ms, right ones {statistics.median(right) * 1e3:.3f} ms, "
+              f"numbers {statistics.median(numbers) * 1e3:.3f} ms; slowest {max(times) * 1e3:.1f} ms, "
+              f"{max(timed, key=timed.get)})")
     wall = _time_each(grader.grade_answer, never_seen(start=1000), time.perf_counter)
-    print(f"\ngrade_answer on {len(times)} never-seen answers, CPU on one core: median "
-          f"{median * 1e3:.3f} ms, {rate:,.0f} answers/s (symbolic median "
-          f"{statistics.median(symbolic) * 1e3:.3f} ms, right ones {statistics.median(right) * 1e3:.3f} ms, "
-          f"numbers {statistics.median(numbers) * 1e3:.3f} ms; slowest {max(times) * 1e3:.1f} ms, "
-          f"{max(ours, key=ours.get)})")
+    print(f"median round: median {statistics.median(medians) * 1e3:.3f} ms, "
+          f"{statistics.median(rates):,.0f} answers/s")
     print(f"wall-clock on the shared machine, {len(wall)} more: median "
           f"{statistics.median(wall) * 1e3:.3f} ms, {len(wall) / sum(wall):,.0f} answers/s")
-    assert median < 0.5e-3
-    assert rate >= 2000
+    assert statistics.median(medians) < 0.5e-3
+    assert statistics.median(rates) >= 2000
 
 
 class Timed(NamedTuple):

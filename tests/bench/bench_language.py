@@ -65,9 +65,9 @@ def _times_cold_sympy(fn, texts, repeat):
 
 
 def _cold_parse(syntax):
-    key = _language._symbols_key(SYMBOLS)
+    context = _language.AnswerContext(SYMBOLS)
     raw = _language._parse_cached.__wrapped__        # bypass the cache: answers never seen before
-    return lambda text: raw(text, key, (), syntax, "answer")
+    return lambda text: raw(text, context, syntax, "answer")
 
 
 def _report(name, times):
