@@ -28,12 +28,13 @@ import sympy as sp
 
 from symcheck.errors import UsageError
 from symcheck.expr import sigmoid
-from symcheck.models.net221_graph import LEAVES, LOCAL
+from symcheck.models.net221_graph import LEAVES
+from symcheck.models.net221_graph import LOCAL as _LOCAL
 
 __all__ = ["LEAVES", "GRAPH", "NODES", "CATALOGUE_NODES", "HOMEWORK_INPUTS", "Node",
            "closed_forms", "closed_form", "evaluate_nodes", "evaluate_local", "node_for_id"]
 
-_s = {name: sp.Symbol(name, real=True) for name in LEAVES + tuple(LOCAL)}
+_s = {name: sp.Symbol(name, real=True) for name in LEAVES + tuple(_LOCAL)}
 
 
 class Node(NamedTuple):
@@ -58,7 +59,7 @@ class _SymPyMath:
 def _build_graph() -> dict[str, Node]:
     # The formulas are written once, in net221_graph, as plain functions of their parents.
     return {name: _node(local.formula(_SymPyMath, **{p: _s[p] for p in local.parents}))
-            for name, local in LOCAL.items()}
+            for name, local in _LOCAL.items()}
 
 
 GRAPH: Mapping[str, Node] = MappingProxyType(_build_graph())
