@@ -79,6 +79,12 @@ def _add(node):
     fs = [compile_tree(a) for a in node.args]
     signs = [s == "-" for s in node.value]
 
+    if len(fs) == 2 and not signs[0]:   # a ± b, the common case, without the loop
+        first, second = fs
+        if signs[1]:
+            return lambda env: first(env) - second(env)
+        return lambda env: first(env) + second(env)
+
     def add(env):
         acc = -fs[0](env) if signs[0] else fs[0](env)
         for negative, f in zip(signs[1:], fs[1:]):
@@ -112,6 +118,9 @@ def _chain(node):
         steps.append(_combine(op, matrix, _is_matrix(arg)))
         matrix = matrix or _is_matrix(arg)
     first, rest = fs[0], list(zip(steps, fs[1:]))
+    if len(rest) == 1:   # a·b, the common case, without the loop
+        (step, second), = rest
+        return lambda env: step(first(env), second(env))
 
     def chain(env):
         acc = first(env)
