@@ -355,6 +355,17 @@ class _CookbookStr(StrPrinter):
         return f"({self._print(expr.expr)}).applyfunc({function})"
 
 
+class _AnswerStr(_CookbookStr):
+    """:class:`_CookbookStr` in the names of symcheck's answer language: ``hadamard(A, B)`` for
+    A ∘ B and ``ones(r, c)`` for the all-ones matrix, as a student would type them."""
+
+    def _print_HadamardProduct(self, expr):
+        return f"hadamard({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_OneMatrix(self, expr):
+        return f"ones({self._print(expr.rows)}, {self._print(expr.cols)})"
+
+
 def latex(expr, *, breakable: bool = False) -> str:
     """Return ``expr`` as LaTeX in Matrix Cookbook notation.
 
@@ -385,3 +396,15 @@ def mathml(expr, *, display: bool = True) -> str:
 def text(expr) -> str:
     """Return ``expr`` as text that ``sympy.parse_expr`` reads back."""
     return _CookbookStr()._print(expr)
+
+
+def answer_text(expr) -> str:
+    """Return ``expr`` as text in the names of symcheck's answer language (``hadamard``,
+    ``ones``): what grading feedback shows as the truth, so a student can type it back.
+
+    >>> N, n = sp.Symbol("N"), sp.Symbol("n")
+    >>> H = sp.MatrixSymbol("H", N, n)
+    >>> answer_text(sp.hadamard_product(H, sp.OneMatrix(N, n) - H))
+    'hadamard(-H + ones(N, n), H)'
+    """
+    return _AnswerStr()._print(expr)

@@ -57,7 +57,7 @@ def _plain(node: Node):
     if op == "eye":       # value None: a size not known yet (in a message written during inference)
         return ("I" if node.value is None else f"Identity({node.value})"), _ATOM
     if op in ("ones", "zeros"):
-        name = "OneMatrix" if op == "ones" else "ZeroMatrix"
+        name = "ones" if op == "ones" else "ZeroMatrix"
         if node.value is None:
             return f"{name}()", _ATOM
         return f"{name}({node.value[0]}, {node.value[1]})", _ATOM

@@ -221,11 +221,11 @@ def _truth_kind_and_expr(part):
 
 def truth_text(part, expr) -> str:
     """The truth as text, with the part's named quantities (H, Yhat) folded in."""
-    from symcheck.calculus import fold_definitions, text
+    from symcheck.calculus import answer_text, fold_definitions
 
     if getattr(expr, "is_ZeroMatrix", False):
         return f"0 (the zero tensor, shape {expr.shape[0]}×{expr.shape[1]})"
-    return text(fold_definitions(expr, part.named_quantities()))
+    return answer_text(fold_definitions(expr, part.named_quantities()))
 
 
 def largest_size(part) -> int:
