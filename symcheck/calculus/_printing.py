@@ -359,6 +359,11 @@ class _AnswerStr(_CookbookStr):
     """:class:`_CookbookStr` in the names of symcheck's answer language: ``hadamard(A, B)`` for
     A ∘ B and ``ones(r, c)`` for the all-ones matrix, as a student would type them."""
 
+    def parenthesize(self, item, level, strict=False):
+        if isinstance(item, sp.HadamardProduct):   # a call here, not an infix product
+            return self._print(item)
+        return super().parenthesize(item, level, strict)
+
     def _print_HadamardProduct(self, expr):
         return f"hadamard({', '.join(self._print(a) for a in expr.args)})"
 
@@ -404,7 +409,8 @@ def answer_text(expr) -> str:
 
     >>> N, n = sp.Symbol("N"), sp.Symbol("n")
     >>> H = sp.MatrixSymbol("H", N, n)
-    >>> answer_text(sp.hadamard_product(H, sp.OneMatrix(N, n) - H))
-    'hadamard(-H + ones(N, n), H)'
+    >>> W = sp.MatrixSymbol("W", n, 2)
+    >>> answer_text(sp.hadamard_product(H, sp.OneMatrix(N, n) - H) * W)
+    'hadamard(-H + ones(N, n), H)*W'
     """
     return _AnswerStr()._print(expr)
