@@ -55,9 +55,9 @@ def _manual_message(part) -> str | None:
 
 
 def _evaluate_network(inputs) -> dict[str, str]:
-    from symcheck.models.net221_symbolic import evaluate_nodes
+    from symcheck.grade._carry import network_node_values
 
-    return {name: str(_exact_decimal(value)) for name, value in evaluate_nodes(inputs, digits=30).items()}
+    return {name: str(value) for name, value in network_node_values(inputs).items()}
 
 
 def _exact_decimal(value) -> Decimal:
@@ -180,7 +180,7 @@ class Grader:
         from symcheck.grade._store import network_values
 
         key = tuple(sorted(network_inputs(part).items()))
-        if key not in self._networks:   # 30 digits, from the store or SymPy; as exact decimals
+        if key not in self._networks:   # 30 digits, from the store or mpmath; as exact decimals
             values = network_values(dict(key), _evaluate_network)
             self._networks[key] = {name: Decimal(text) for name, text in values.items()}
         return self._networks[key]
