@@ -21,6 +21,7 @@ from symcheck.calculus._elementwise import canonical_function
 from symcheck.calculus._printing import latex as to_latex
 from symcheck.calculus._result import Derivation, Step
 from symcheck.calculus._rewrite import rewrite
+from symcheck.expr import as_sympy
 from symcheck.calculus._simplify import count_nodes, expand, simplify_matrix, simplify_scalar
 from symcheck.calculus._sympy_speed import sympy_shortcuts
 from symcheck.calculus._transpose import mat_add, mat_mul, push_transposes, transpose
@@ -92,7 +93,7 @@ def _dims(shape) -> list:
 
 
 def _fmt(shape) -> str:
-    return "×".join(str(d) if d.is_Atom else f"({d})" for d in map(sp.sympify, shape)) if shape else "1"
+    return "×".join(str(d) if d.is_Atom else f"({d})" for d in map(as_sympy, shape)) if shape else "1"
 
 
 class _Derivation:

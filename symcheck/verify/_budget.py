@@ -29,6 +29,7 @@ import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
 
 from symcheck.errors import NumericBudgetError
+from symcheck.expr import as_sympy
 from symcheck.limits import limit
 
 __all__ = ["Cost", "numeric_cost", "check_cost", "Deadline", "deadline"]
@@ -44,7 +45,7 @@ class Cost:
 
 
 def _side(side, sizes: dict) -> int:
-    side = sp.sympify(side, strict=True)  # shape entries are SymPy objects or ints; strict refuses text
+    side = as_sympy(side)   # shape entries are SymPy objects or ints; text is refused
     if side.is_Integer:
         return int(side)
     value = side.xreplace(sizes)
@@ -54,7 +55,7 @@ def _side(side, sizes: dict) -> int:
 def _terms(limits, sizes: dict) -> int:
     terms = 1
     for _, low, high in limits:
-        low, high = (sp.sympify(b, strict=True).xreplace(sizes) for b in (low, high))  # never text
+        low, high = (as_sympy(b).xreplace(sizes) for b in (low, high))
         if low.is_Integer and high.is_Integer:
             terms *= max(int(high) - int(low) + 1, 0)
     return terms
