@@ -60,18 +60,6 @@ def _evaluate_network(inputs) -> dict[str, str]:
     return {name: str(value) for name, value in network_node_values(inputs).items()}
 
 
-def _exact_decimal(value) -> Decimal:
-    """Return a 30-digit mpmath or SymPy value as a Decimal with all its digits.
-
-    Converting under the caller's mpmath precision (15 digits by default) would round the value to
-    a double first: the Decimal of 1.89 would be 1.88999999999999990230037, no longer 1.89.
-    """
-    import mpmath
-
-    with mpmath.workdps(EXACT_DIGITS + 10):
-        return to_decimal(value)
-
-
 def _scientific_literal(tree) -> str | None:
     """Return ``m e k`` for an answer written ``m × 10^k`` (``2.6894 \\times 10^{-1}``), else None.
 
@@ -164,7 +152,7 @@ class Grader:
         if part.ask.kind in ("number", "table_value"):
             value = truth.value if truth is not None and truth.value is not None \
                 else self._network(part)[part.ask.quantity]
-            value = _exact_decimal(value)
+            value = to_decimal(value)
             text = fmt(value, 15) if part.ask.kind == "number" else str(round_to(value, -part.ask.decimals))
             return _NumberTarget(value, text)
         from symcheck.grade._prepare import prepare_symbolic, truth_text
@@ -270,7 +258,7 @@ class Grader:
         literal = answer.number_literal or _scientific_literal(answer.tree)
         if literal is not None and _within_limits(Decimal(literal)):
             return NumberClaim(answer.plain(), Decimal(literal), literal)
-        return NumberClaim(answer.plain(), _exact_decimal(answer.exact(EXACT_DIGITS)), None)
+        return NumberClaim(answer.plain(), to_decimal(answer.exact(EXACT_DIGITS)), None)
 
     def _grade_number(self, part, target: _NumberTarget, answer):
         text = _number_text(answer)
