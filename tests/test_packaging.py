@@ -20,5 +20,7 @@ def test_catalogue_ships_inside_the_package():
     config = _setuptools()
     assert config["package-dir"]["symcheck.problems"] == "problems"
     assert "*.toml" in config["package-data"]["symcheck.problems"]
+    assert "derived-truths.json" in config["package-data"]["symcheck.problems"]
+    assert (ROOT / "problems" / "derived-truths.json").is_file()
     assert "symcheck.problems" in config["packages"]
     assert sorted((ROOT / "problems").glob("*.toml")), "the catalogue folder is empty"

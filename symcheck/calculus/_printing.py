@@ -370,6 +370,12 @@ class _AnswerStr(_CookbookStr):
     def _print_OneMatrix(self, expr):
         return f"ones({self._print(expr.rows)}, {self._print(expr.cols)})"
 
+    def _print_ElementwiseApplyFunction(self, expr):   # sigmoid(A), applied entry by entry
+        name = elementwise_name(expr.function)
+        if not name:
+            return super()._print_ElementwiseApplyFunction(expr)
+        return f"{name}({self._print(expr.expr)})"
+
 
 def latex(expr, *, breakable: bool = False) -> str:
     """Return ``expr`` as LaTeX in Matrix Cookbook notation.

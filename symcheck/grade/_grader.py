@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Collection, Mapping
 
 from symcheck.errors import AnswerError, UsageError
+from symcheck.grade._prepare import answer_definitions
 from symcheck.grade._numbers import EXACT_DIGITS, NumberClaim, fmt, judge_number, round_to, to_decimal
 from symcheck.grade._result import GradeResult, Reason, SubmissionResult
 from symcheck.limits import LIMITS
@@ -43,6 +44,11 @@ class _NumberTarget:
 @dataclass
 class _ManualTarget:
     message: str
+
+
+def symbolic_part(part) -> bool:
+    """True for a part graded against a derived truth (not a number, not graded by a person)."""
+    return _manual_message(part) is None and part.ask.kind not in ("number", "table_value")
 
 
 def _manual_message(part) -> str | None:
@@ -220,12 +226,12 @@ class Grader:
 
             shape = truth_dims(prepared)
             context = self._contexts[part.id] = (prepared, shape, AnswerContext(
-                part.symbols, definitions=_definitions(part), shape=shape,
+                part.symbols, definitions=answer_definitions(part), shape=shape,
                 aliases=dict(part.aliases) or None))
         if self._parse is None:   # the answer language, through the part's context
             answer = context[2].parse(text, where=where)
         else:
-            answer = self._parse(text, part.symbols, definitions=_definitions(part), where=where,
+            answer = self._parse(text, part.symbols, definitions=answer_definitions(part), where=where,
                                  shape=context[1], aliases=dict(part.aliases) or None)
         sizes = self._work_sizes.get(part.id)
         if sizes is None:
@@ -354,16 +360,6 @@ class Grader:
 
 
 # -- results -------------------------------------------------------------------------------------
-
-_IDENTITY = re.compile(r"Identity\(\s*\w+\s*\)")
-
-
-def _definitions(part) -> tuple:
-    """The definitions an answer may use; ``I = Identity(p)`` is left to the language, which
-    sizes I by context (in X.T*(X*X.T + lambda*I)^-1*y it is n×n)."""
-    return tuple((name, text) for name, text in part.ask.definitions
-                 if not (name == "I" and _IDENTITY.fullmatch(text.strip())))
-
 
 def _work_sizes(part) -> dict[str, int]:
     """Every size of ``part`` at the largest value its instances use (for :func:`_check_work`)."""

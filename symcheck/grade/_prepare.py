@@ -25,13 +25,15 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["Draw", "PreparedSymbolic", "SpecialCase", "SymbolicSide", "prepare_symbolic", "SIZE_VALUES",
-           "distribute", "load_prepared", "save_prepared"]
+__all__ = ["AnswerEvaluator", "Draw", "PreparedSymbolic", "SpecialCase", "SymbolicSide", "prepare_symbolic",
+           "SIZE_VALUES", "answer_definitions", "distribute", "load_prepared", "save_prepared",
+           "truth_terms"]
 
 # Sizes are drawn as distinct values from this range (every dimension >= 2).
 SIZE_VALUES = tuple(range(2, 8))
@@ -182,6 +184,34 @@ class _Evaluator:
         return np.stack([_as_matrix(v) for v in out])
 
 
+class AnswerEvaluator:
+    """Evaluate answer-language expressions (:class:`~symcheck.grade._language.Answer`) of one
+    part on batches, with the language's NumPy compiler: no SymPy.  ``definitions`` are the
+    part's named quantities as Answers, in order; each is computed first when it is not given."""
+
+    def __init__(self, definitions: Sequence[tuple[str, object]]):
+        self.definitions = list(definitions)
+
+    def batch(self, answer, sizes: Mapping[str, int], values: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Return ``answer`` at every instance of the batch: (batch, rows, cols)."""
+        values = dict(values)
+        for name, definition in self.definitions:
+            if name not in values:
+                values[name] = definition.evaluate(values, sizes)
+        v = answer.evaluate(values, sizes)
+        return v.reshape(-1, 1, 1) if v.ndim == 1 else v
+
+
+_IDENTITY = re.compile(r"Identity\(\s*\w+\s*\)")
+
+
+def answer_definitions(part) -> tuple:
+    """The definitions an answer may use; ``I = Identity(p)`` is left to the language, which
+    sizes I by context (in X.T*(X*X.T + lambda*I)^-1*y it is n×n)."""
+    return tuple((name, text) for name, text in part.ask.definitions
+                 if not (name == "I" and _IDENTITY.fullmatch(text.strip())))
+
+
 def _as_matrix(v: np.ndarray) -> np.ndarray:
     v = np.asarray(v)
     if v.ndim == 0:
@@ -204,9 +234,14 @@ def _definition_exprs(part, namespace) -> list[tuple[str, object]]:
 def _definition_values(evaluator, definitions, sizes, values) -> dict[str, np.ndarray]:
     out = {}
     for name, expr in definitions:
-        v = evaluator.batch(expr, sizes, values)
-        out[name] = v[:, 0, 0] if not getattr(expr, "is_Matrix", False) else v
+        v = evaluator.batch(expr, sizes, {**values, **out})
+        out[name] = v if _is_matrix(expr) else v[:, 0, 0]
     return out
+
+
+def _is_matrix(expr) -> bool:
+    """True for a matrix: a SymPy matrix expression, or an Answer of shape (rows, cols)."""
+    return bool(getattr(expr, "is_Matrix", False) or getattr(expr, "shape", ()))
 
 
 def _truth_kind_and_expr(part):
@@ -248,12 +283,18 @@ def _size_draws(rng: np.random.Generator, dims: Sequence[str], count: int,
 
 @dataclass
 class SymbolicSide:
-    """The SymPy half of a prepared part: the truth, the definitions and f as expressions."""
+    """The symbolic half of a prepared part: the truth, the definitions and f as expressions.
+
+    SymPy expressions with a lambdifying evaluator for a part derived here, or Answers of the
+    answer language with an :class:`AnswerEvaluator` for a part read from the shipped derived
+    truths (:mod:`symcheck.grade._truths`), with the truth's terms given.
+    """
 
     truth_expr: object
-    evaluator: _Evaluator
+    evaluator: _Evaluator | AnswerEvaluator
     definitions: list[tuple[str, object]]
     function_expr: object | None = None
+    terms: list[tuple[str, object]] | None = None   # (text, expression); None: distribute the truth
 
 
 @dataclass
@@ -418,13 +459,16 @@ def _draws(evaluator, part, truth_expr, definitions, props, size_draws, rng, bat
 
 
 def prepare_symbolic(part, *, examples: int | None = None, truth=None,
-                     derived: str | None = None) -> PreparedSymbolic:
+                     derived: str | None = None, store: bool = True,
+                     truths: bool = True) -> PreparedSymbolic:
     """Prepare a symbolic part (derivative, matrix gradient, closed form) for grading.
 
     ``truth`` is an optional ``(kind, expr, text)`` from the part's kind; without it the truth is
-    derived here.  ``derived`` says the given truth is the kind's own derivation of the part
-    (the same as deriving it here), so it is stored as the grader's own.  ``examples`` is the
-    total number of random instances (default 12).
+    the shipped derived truth of the part (:mod:`symcheck.grade._truths`, no SymPy) or, when
+    there is none or ``truths`` is False, derived here.  ``derived`` says the given truth is
+    the kind's own derivation of the part (the same as deriving it here), so it is stored as
+    the grader's own.  ``examples`` is the total number of random instances (default 12).
+    ``store=False`` neither reads nor writes the prepared-part store.
     """
     from symcheck.grade._store import part_key
 
@@ -439,31 +483,57 @@ def prepare_symbolic(part, *, examples: int | None = None, truth=None,
         digest = _expr_digest(truth[1])
         if derived != digest:   # only the kind's own, unchanged derivation is the grader's
             key = part_key(part, "symbolic", truth=digest, **settings)
-    for candidate in dict.fromkeys((derived_key, key)):
-        stored = load_prepared(part, candidate, truth_digest=digest)
+    for candidate in dict.fromkeys((derived_key, key)) if store else ():
+        stored = load_prepared(part, candidate, truth_digest=digest, truths=truths)
         if stored is not None:
             if truth is not None:   # the caller's truth is the one stored: no need to derive it
                 stored.make_side = lambda: _side(part, truth[1])
             return stored
-    if truth is None:
-        kind, expr = _truth_kind_and_expr(part)
-        truth_text_ = truth_text(part, expr)
+    entry = _shipped_entry(part) if truth is None and truths else None
+    side = None if entry is None else _shipped_side(part, entry)
+    if side is not None:   # the shipped derived truth, read by the answer language
+        kind, truth_text_, shape, zero = entry["kind"], entry["truth"], entry["shape"], entry["zero"]
+        expr_digest = None   # SymPy's digest of the truth (srepr) is not kept in the file
     else:
-        kind, expr, truth_text_ = truth
-    side = _side(part, expr)
+        if truth is None:
+            kind, expr = _truth_kind_and_expr(part)
+            truth_text_ = truth_text(part, expr)
+        else:
+            kind, expr, truth_text_ = truth
+        side = _side(part, expr)
+        from symcheck.expr import format_shape
+
+        shape, zero = format_shape(expr), bool(getattr(expr, "is_ZeroMatrix", False) or expr == 0)
+        expr_digest = _expr_digest(expr)
     props = _properties(part)
     rng = np.random.default_rng(SEED)
     dims = _dims_of(part.symbols)
-    draws = _draws(side.evaluator, part, expr, side.definitions, props, _size_draws(rng, dims, DRAWS),
-                   rng, batch)
-    from symcheck.expr import format_shape
-
-    zero = bool(getattr(expr, "is_ZeroMatrix", False) or expr == 0)
-    prepared = PreparedSymbolic(part, kind, truth_text_, format_shape(expr), zero, draws, props,
-                                make_side=lambda: _side(part, expr), store_key=key, _side=side)
-    prepared.truth_digest = _expr_digest(expr)
+    draws = _draws(side.evaluator, part, side.truth_expr, side.definitions, props,
+                   _size_draws(rng, dims, DRAWS), rng, batch)
+    prepared = PreparedSymbolic(part, kind, truth_text_, shape, zero, draws, props,
+                                make_side=lambda: side, store_key=key if store else None, _side=side)
+    prepared.truth_digest = expr_digest
     save_prepared(prepared)
     return prepared
+
+
+def _shipped_entry(part):
+    from symcheck.grade._truths import derived_entry
+
+    return derived_entry(part)
+
+
+def _shipped_side(part, entry):
+    from symcheck.grade._truths import derived_side
+
+    return derived_side(part, entry)
+
+
+def _derived_side(part, truths: bool = True) -> SymbolicSide:
+    """The part's symbolic side: from the shipped derived truths when there is one, else derived."""
+    entry = _shipped_entry(part) if truths else None
+    side = None if entry is None else _shipped_side(part, entry)
+    return side if side is not None else _side(part, _truth_kind_and_expr(part)[1])
 
 
 def _side(part, expr) -> SymbolicSide:
@@ -528,7 +598,8 @@ def save_prepared(prepared: PreparedSymbolic) -> None:
     write_entry(prepared.store_key, header, arrays)
 
 
-def load_prepared(part, key: str, *, truth_digest: str | None = None) -> PreparedSymbolic | None:
+def load_prepared(part, key: str, *, truth_digest: str | None = None,
+                  truths: bool = True) -> PreparedSymbolic | None:
     """Return the prepared part stored under ``key``, or None (no entry, or not this truth)."""
     from symcheck.grade._store import read_entry
 
@@ -543,7 +614,7 @@ def load_prepared(part, key: str, *, truth_digest: str | None = None) -> Prepare
         prepared = PreparedSymbolic(
             part, str(header["kind"]), str(header["truth_text"]), str(header["truth_shape"]),
             bool(header["is_zero"]), draws, _properties(part),
-            make_side=lambda: _side(part, _truth_kind_and_expr(part)[1]), store_key=key)
+            make_side=lambda: _derived_side(part, truths), store_key=key)
         prepared.truth_digest = header.get("truth_digest")
         if header.get("terms") is not None:
             texts = [str(t) for t in header["terms"]]
@@ -610,12 +681,13 @@ def _flat(func, args):
     return func(*flat)
 
 
-def _terms_of(prepared: PreparedSymbolic) -> tuple[list[str], list[list[np.ndarray]]]:
+def truth_terms(expr) -> list[tuple[str, object]]:
+    """The additive terms of a SymPy truth, as (text, expression), for MISSING_TERM: its products
+    distributed over sums when that gives 2–8 terms, else its own terms, else none."""
     import sympy as sp
 
     from symcheck.calculus import text
 
-    expr = prepared.truth_expr
     try:
         terms = distribute(expr)
     except _TooManyTerms:
@@ -623,9 +695,17 @@ def _terms_of(prepared: PreparedSymbolic) -> tuple[list[str], list[list[np.ndarr
     if not (2 <= len(terms) <= MAX_TERMS):
         terms = list(expr.args) if isinstance(expr, sp.MatAdd) else []
     if not (2 <= len(terms) <= MAX_TERMS):
+        return []
+    return [(text(t), t) for t in terms]
+
+
+def _terms_of(prepared: PreparedSymbolic) -> tuple[list[str], list[list[np.ndarray]]]:
+    side = prepared.side()
+    terms = side.terms if side.terms is not None else truth_terms(side.truth_expr)
+    if not terms:
         return [], []
-    values = [[prepared.evaluator.batch(t, d.sizes, d.values) for t in terms] for d in prepared.draws]
-    return [text(t) for t in terms], values
+    values = [[side.evaluator.batch(t, d.sizes, d.values) for _, t in terms] for d in prepared.draws]
+    return [text for text, _ in terms], values
 
 
 def _square_pairs(part) -> list[tuple[str, str, str]]:

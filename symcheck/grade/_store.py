@@ -42,8 +42,8 @@ import numpy as np
 
 from symcheck.limits import limit
 
-__all__ = ["FORMAT", "store_dir", "code_digest", "part_key", "read_entry", "write_entry",
-           "network_values"]
+__all__ = ["FORMAT", "store_dir", "code_digest", "part_key", "question_digest", "read_entry",
+           "write_entry", "network_values"]
 
 FORMAT = 1   # bump when the layout of an entry changes
 _HEADER = "__header__"
@@ -97,16 +97,29 @@ def _jsonable(value):
     return repr(value)
 
 
-def part_key(part, what: str, **extra) -> str:
-    """The key of one stored preparation of ``part`` (``what`` names the kind of entry)."""
-    ask = part.ask
-    inputs = {"format": FORMAT, "code": code_digest(), "what": what, "id": part.id,
-              "ask": {"kind": ask.kind, "function": ask.function, "wrt": ask.wrt,
-                      "order": ask.order, "definitions": ask.definitions, "solve": ask.solve},
-              "symbols": part.symbols, "assumptions": part.assumptions,
-              "tolerance": part.grading.tolerance, "extra": extra}
+def _digest(inputs: Mapping) -> str:
     text = json.dumps(_jsonable(inputs), sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _question(part) -> dict:
+    """What decides a part's truth: its id, what it asks, its symbols and assumptions."""
+    ask = part.ask
+    return {"id": part.id, "symbols": part.symbols, "assumptions": part.assumptions,
+            "ask": {"kind": ask.kind, "function": ask.function, "wrt": ask.wrt,
+                    "order": ask.order, "definitions": ask.definitions, "solve": ask.solve}}
+
+
+def part_key(part, what: str, **extra) -> str:
+    """The key of one stored preparation of ``part`` (``what`` names the kind of entry)."""
+    return _digest({**_question(part), "format": FORMAT, "code": code_digest(), "what": what,
+                    "tolerance": part.grading.tolerance, "extra": extra})
+
+
+def question_digest(part) -> str:
+    """A digest of what decides ``part``'s truth (not of symcheck's code): an entry of the
+    shipped derived truths is used only for a part whose question has this digest."""
+    return _digest({**_question(part), "what": "question"})
 
 
 STALE_DAYS = 30   # a folder of entries for other code, untouched this long, is removed

@@ -59,16 +59,19 @@ def store(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def fresh():
-    """The oracle: every part prepared afresh, nothing read from or written to a store."""
-    old = os.environ.get("SYMCHECK_NO_CACHE")
-    os.environ["SYMCHECK_NO_CACHE"] = "1"
+    """The oracle: every part derived with SymPy and prepared afresh, nothing read from or
+    written to a store, nothing read from the shipped derived truths."""
+    switches = {"SYMCHECK_NO_CACHE": "1", "SYMCHECK_DERIVE_TRUTHS": "1"}
+    old = {name: os.environ.get(name) for name in switches}
+    os.environ.update(switches)
     try:
         return _outcomes(Grader())
     finally:
-        if old is None:
-            del os.environ["SYMCHECK_NO_CACHE"]
-        else:
-            os.environ["SYMCHECK_NO_CACHE"] = old
+        for name, value in old.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def test_cold_and_warm_graders_agree_with_a_fresh_preparation(store, fresh):
