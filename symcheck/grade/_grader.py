@@ -99,12 +99,16 @@ class Grader:
 
     ``examples`` is the number of random instances per symbolic part (default 12, in three
     size draws).  ``parser`` replaces the answer language's ``parse_answer`` (for tests).
+    ``derived_truths=False`` derives every truth with SymPy instead of reading the shipped
+    catalogue's derived truths (``symcheck verify`` does, as checking the key is its job).
     """
 
-    def __init__(self, catalogue=None, *, examples: int | None = None, parser=None):
+    def __init__(self, catalogue=None, *, examples: int | None = None, parser=None,
+                 derived_truths: bool = True):
         self._catalogue = catalogue
         self._examples = examples
         self._parse = parser
+        self._derived_truths = derived_truths
         self._targets: dict[tuple, tuple] = {}
         self._latest: dict[str, tuple] = {}
         self._networks: dict[tuple, dict] = {}
@@ -167,7 +171,7 @@ class Grader:
         if truth is not None and truth.expr is not None:
             given = (truth.kind or "gradient", truth.expr, truth_text(part, truth.expr))
         return prepare_symbolic(part, examples=self._examples, truth=given,
-                                derived=getattr(truth, "derived", None))
+                                derived=getattr(truth, "derived", None), truths=self._derived_truths)
 
     def _network(self, part) -> dict:
         from symcheck.grade._carry import network_inputs
@@ -510,8 +514,8 @@ def _as_key(message: str) -> str:
 def verify_grader() -> Grader:
     """Return the Grader ``symcheck verify`` judges the key with (one per process)."""
     global _VERIFY_GRADER
-    if _VERIFY_GRADER is None:
-        _VERIFY_GRADER = Grader()
+    if _VERIFY_GRADER is None:   # every truth derived here, none read from a file
+        _VERIFY_GRADER = Grader(derived_truths=False)
     return _VERIFY_GRADER
 
 
