@@ -477,26 +477,25 @@ def prepare_symbolic(part, *, examples: int | None = None, truth=None,
     # Two kinds of entries: one prepared from the truth derived here ("derived"), and one per
     # truth a caller gave (verify passes the kind's truth).  A given truth may use the derived
     # entry when it is the same expression; a derived lookup never uses a given truth's entry.
-    # A part prepared from the shipped derived truths has an entry of its own ("shipped"),
-    # which only a lookup that accepts those truths reads.
+    # A part prepared from the shipped derived truths is not stored: preparing it again from
+    # the file takes less time than reading an entry back (0.2 s against 0.35 s for all parts),
+    # and so the store holds only what SymPy derived.
     key = derived_key = part_key(part, "symbolic", truth="derived", **settings)
-    shipped_key = part_key(part, "symbolic", truth="shipped", **settings)
+    entry = _shipped_entry(part) if truth is None and truths else None
+    side = None if entry is None else _shipped_side(part, entry)
     digest = None
     if truth is not None:
         digest = _expr_digest(truth[1])
         if derived != digest:   # only the kind's own, unchanged derivation is the grader's
             key = part_key(part, "symbolic", truth=digest, **settings)
-    candidates = (derived_key, key) + ((shipped_key,) if truth is None and truths else ())
-    for candidate in dict.fromkeys(candidates) if store else ():
+    for candidate in dict.fromkeys((derived_key, key)) if store and side is None else ():
         stored = load_prepared(part, candidate, truth_digest=digest, truths=truths)
         if stored is not None:
             if truth is not None:   # the caller's truth is the one stored: no need to derive it
                 stored.make_side = lambda: _side(part, truth[1])
             return stored
-    entry = _shipped_entry(part) if truth is None and truths else None
-    side = None if entry is None else _shipped_side(part, entry)
     if side is not None:   # the shipped derived truth, read by the answer language
-        key = shipped_key
+        store = False
         kind, truth_text_, shape, zero = entry["kind"], entry["truth"], entry["shape"], entry["zero"]
         expr_digest = None   # SymPy's digest of the truth (srepr) is not kept in the file
     else:

@@ -426,7 +426,7 @@ def test_cli_grade_part_cold_and_warm(tmp_path):
           f"and SYMCHECK_DERIVE_TRUTHS=1):")
     for part_id, answer, _ in CLI_CASES:
         median = {state: statistics.median(times[part_id, state]) for state in states}
-        note = f"{stored[part_id]} files stored" if stored[part_id] else "nothing stored (no store)"
+        note = f"{stored[part_id]} files stored" if stored[part_id] else "nothing stored"
         print(f"  {part_id:<14} {answer!r:<34} cold {median['cold']:5.2f} s  warm {median['warm']:5.2f} s  "
               f"derived {median['derived']:5.2f} s  ({note})")
     every = {state: [t for (_, s), ts in times.items() if s == state for t in ts] for state in states}

@@ -189,20 +189,24 @@ def test_a_damaged_file_is_ignored_and_the_part_derived(monkeypatch, tmp_path, c
     assert grader.grade_answer("1.4.first", "b*a.T").codes == ("TRANSPOSED",)
 
 
-def test_verify_and_derived_truths_false_never_read_the_file_nor_its_store_entries(
+def test_verify_and_derived_truths_false_never_read_the_file_nor_store_what_it_gave(
         monkeypatch, tmp_path):
     """A file that lies (b*a.T for ∂(aᵀXb)/∂X, under the right question digest) fools a grader
     that reads it, which is why it is shipped with the package and checked by the tests above;
     it must not reach ``Grader(derived_truths=False)`` or ``symcheck verify``, directly or
-    through the prepared-part store that a fooled grader filled."""
+    through the prepared-part store: a part prepared from the file is never stored."""
     from symcheck.grade._grader import verify_grader
 
     _with_file(monkeypatch, tmp_path, _tampered(answer="b*a.T", truth="b*a.T"))
     monkeypatch.setenv("SYMCHECK_CACHE_DIR", str(tmp_path / "store"))
     monkeypatch.delenv("SYMCHECK_NO_CACHE")
-    assert Grader().grade_answer("1.4.first", "b*a.T").verdict == "correct"   # it is read
-    assert list((tmp_path / "store").rglob("*.npz"))
+    fooled = Grader()
+    assert fooled.grade_answer("1.4.first", "b*a.T").verdict == "correct"   # it is read
+    assert fooled.grade_answer("1.4.first", "a*b").codes    # a wrong answer: terms, specials
+    assert not list((tmp_path / "store").rglob("*.npz"))
     derived = Grader(derived_truths=False)
     assert derived.grade_answer("1.4.first", "b*a.T").codes == ("TRANSPOSED",)
     assert derived.grade_answer("1.4.first", "a*b.T").verdict == "correct"
+    assert len(list((tmp_path / "store").rglob("*.npz"))) == 1    # what SymPy derived is stored
+    assert Grader().grade_answer("1.4.first", "b*a.T").verdict == "correct"   # the file first
     assert verify_grader().grade_answer("1.4.first", "a*b.T").verdict == "correct"

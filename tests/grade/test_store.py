@@ -51,9 +51,12 @@ def _outcomes(grader: Grader, parts=None) -> list[tuple]:
 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
+    """A store of its own, and every truth derived: the store keeps what SymPy derived (parts
+    prepared from the shipped derived truths are not stored, see test_derived_truths.py)."""
     folder = tmp_path / "store"
     monkeypatch.setenv("SYMCHECK_CACHE_DIR", str(folder))
     monkeypatch.delenv("SYMCHECK_NO_CACHE", raising=False)
+    monkeypatch.setenv("SYMCHECK_DERIVE_TRUTHS", "1")
     return folder
 
 
