@@ -493,7 +493,11 @@ def _chunks(items: Sequence, size: int) -> list[Sequence]:
 
 
 _SYMBOLIC = ("derivative", "closed_form", "matrix_gradient")
-_SYMBOLIC_WEIGHT = 10.0   # a symbolic part counts this many number parts in split_parts
+# A symbolic part counts this many number parts in split_parts: on the 300-submission class of
+# tests/bench/bench_batch.py its answers take 6-8 times as long to grade (about 0.3-0.4 ms an
+# answer against 0.05 ms, error carried forward included); with 10, the two halves' grading CPU
+# was 3.1-3.2 s against 2.5-2.6 s, with 7 within 0.1-0.2 s of each other.
+_SYMBOLIC_WEIGHT = 7.0
 
 
 def split_parts(grader, groups: int) -> list[frozenset]:
@@ -501,7 +505,7 @@ def split_parts(grader, groups: int) -> list[frozenset]:
 
     Parts of one chained computation (same model and context: the 2-2-1 network of 3.1, its
     bonus run 3.3) stay together, so error carried forward sees all of them; a symbolic part
-    counts ten times a number (its preparation derives and proves a closed form).
+    counts seven times a number (grading its answer takes about that much longer).
     """
     order = [p.id for p in grader.grade_submission({}).parts]
     catalogue = getattr(grader, "catalogue", None)
