@@ -6,7 +6,7 @@ unique (scaled symbolic answers, jittered numbers) and the rest repeated as real
 ``--jobs 1`` (interpreter start and file reading included) grades at least 2,000 answers/s and
 at least 100× the rate of the straightforward SymPy grader of tests/bench/bench_grade.py,
 measured in the same run; ``--jobs 2`` reaches at least 1.7× the ``--jobs 1`` rate (the
-median over the rounds of each round's ratio of its two runs), with the
+median over the rounds of each round's ratio of its two adjacent runs), with the
 prepared-part store cold and warm (cold: an empty store, so every part is prepared, the
 symbolic ones from the shipped derived truths, without SymPy).  The machines are shared and
 noisy, and noise only adds time: the runs alternate over five rounds (timeit's default repeat)
@@ -186,17 +186,19 @@ def test_batch_rate_against_sympy_and_two_jobs(tmp_path):
                      for p, a in tomllib.loads(path.read_text())["answers"].items()]
     print(f"\nclass: {STUDENTS} submissions, {len(ids)} gradable parts each, {answers} answers "
           f"(half unique); parts without corpus answers: {uncovered or 'none'}", flush=True)
-    # ROUNDS rounds, alternating the job counts: in each, each job count first cold (its own
-    # empty store), then warm (the same store again).
+    # ROUNDS rounds.  Each job count runs first cold (its own empty store), then warm (the same
+    # store again), and the two runs compared are always adjacent, in ABBA order: --jobs 1 cold,
+    # --jobs 2 cold, --jobs 2 warm, --jobs 1 warm, the next round starting with --jobs 2, so a
+    # drift of the machine's speed within a round falls on both sides alike.
     runs: dict[tuple[int, str, int], float] = {}
     for r in range(ROUNDS):
-        for jobs in (1, 2):
-            for state in ("cold", "warm"):
-                wall = runs[jobs, state, r] = run_batch(folder, tmp_path / f"{jobs}-{state}-{r}.csv", jobs,
-                                                        tmp_path / f"store-{jobs}-{r}")
-                print(f"round {r + 1}: symcheck grade --batch --jobs {jobs}, {state} store: {wall:.2f} s wall, "
-                      f"{answers / wall:,.0f} answers/s (interpreter start and file reading included)",
-                      flush=True)
+        first, second = (1, 2) if r % 2 == 0 else (2, 1)
+        for jobs, state in ((first, "cold"), (second, "cold"), (second, "warm"), (first, "warm")):
+            wall = runs[jobs, state, r] = run_batch(folder, tmp_path / f"{jobs}-{state}-{r}.csv", jobs,
+                                                    tmp_path / f"store-{jobs}-{r}")
+            print(f"round {r + 1}: symcheck grade --batch --jobs {jobs}, {state} store: {wall:.2f} s wall, "
+                  f"{answers / wall:,.0f} answers/s (interpreter start and file reading included)",
+                  flush=True)
     # Noise on this shared machine only ever adds time (the same run takes up to 1.6× the CPU
     # when the host is busy), so each configuration's time is its best round, as timeit reports.
     best = {(jobs, state): min(runs[jobs, state, r] for r in range(ROUNDS)) for jobs in (1, 2)
