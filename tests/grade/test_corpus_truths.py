@@ -44,7 +44,7 @@ def _mlp1(e):
     one = np.ones((SIZES["N"], 1))
     H = _sig(e["X"] @ e["W_h"] + one @ e["b_h"].T)
     Yhat = H @ e["W_o"] + one @ e["b_o"].T
-    return dict(H=H, Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * one.T @ (e["Y"] - Yhat),
+    return dict(H=H, Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * (e["Y"] - Yhat),
                 hhat=H)   # the homework's own name ĥ for the hidden layer
 
 
@@ -53,7 +53,7 @@ def _mlp2(e):
     H1 = _sig(e["X"] @ e["W_h1"] + one @ e["b_h1"].T)
     H2 = _sig(H1 @ e["W_h2"] + one @ e["b_h2"].T)
     Yhat = H2 @ e["W_o"] + one @ e["b_o"].T
-    return dict(H1=H1, H2=H2, Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * one.T @ (e["Y"] - Yhat),
+    return dict(H1=H1, H2=H2, Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * (e["Y"] - Yhat),
                 h1=H1, h2=H2, hhat=H2)   # the homework's h_1, h_2, and ĥ (the output layer's input)
 
 
@@ -132,7 +132,7 @@ PART_SPECS = {
                    lambda e: float(np.sum((e["Y"] - e["H"] @ e["W_o"] - _ones() @ e["b_o"].T) ** 2) / SIZES["N"]),
                    "H", lambda e, d: _G(e, d) @ e["W_o"].T,
                    lambda e: dict(Yhat=e["H"] @ e["W_o"] + _ones() @ e["b_o"].T,
-                                  dMSE_dYhat=-(2 / SIZES["N"]) * _ones().T @ (e["Y"] - e["H"] @ e["W_o"] - _ones() @ e["b_o"].T)),
+                                  dMSE_dYhat=-(2 / SIZES["N"]) * (e["Y"] - e["H"] @ e["W_o"] - _ones() @ e["b_o"].T)),
                    "grad"),
     "3.4.grad.W_h": (MLP1, lambda e: _mse(e, _mlp1), "W_h", lambda e, d: e["X"].T @ _D1(e, d), _mlp1, "grad"),
     "3.4.grad.b_h": (MLP1, lambda e: _mse(e, _mlp1), "b_h", lambda e, d: _D1(e, d).T @ _ones(), _mlp1, "grad"),
@@ -147,13 +147,13 @@ PART_SPECS = {
 
 def _h2_defs(e):
     Yhat = e["H2"] @ e["W_o"] + _ones() @ e["b_o"].T
-    return dict(Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * _ones().T @ (e["Y"] - Yhat))
+    return dict(Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * (e["Y"] - Yhat))
 
 
 def _h1_defs(e):
     H2 = _sig(e["H1"] @ e["W_h2"] + _ones() @ e["b_h2"].T)
     Yhat = H2 @ e["W_o"] + _ones() @ e["b_o"].T
-    return dict(H2=H2, Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * _ones().T @ (e["Y"] - Yhat))
+    return dict(H2=H2, Yhat=Yhat, dMSE_dYhat=-(2 / SIZES["N"]) * (e["Y"] - Yhat))
 
 
 PART_SPECS["3.4b.grad.H2"] = (dict(MLP2, H2=("N", "n2")), lambda e: _mse(e, _h2_defs), "H2",
