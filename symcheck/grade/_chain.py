@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from symcheck.grade._classify import EQUAL, UNEQUAL, compare_values, fmt_matrix
+from symcheck.grade._classify import EQUAL, UNDECIDED, UNEQUAL, compare_values, fmt_matrix
 from symcheck.grade._result import Reason
 from symcheck.grade._symbolic import _EVALUATION_ERRORS, answer_shape, evaluate_on
 from symcheck.tolerances import TOLERANCES, tolerance
@@ -35,7 +35,11 @@ def _role(prepared, answer) -> str:
 
 
 def broken_step(prepared, lines: Sequence, texts: Sequence[str]) -> Reason | None:
-    """Return the CHAIN_STEP reason for the first line that does not follow, or None."""
+    """Return the CHAIN_STEP reason for the first line that does not follow, or None.
+
+    A line that can be neither confirmed nor refused (not finite, ill-conditioned) stops the
+    check with an UNDECIDED reason instead: an unchecked derivation is never taken as right.
+    """
     tol = tolerance(prepared.part.grading.tolerance)
     roles = [_role(prepared, a) for a in lines]
     draws = prepared.draws
@@ -64,6 +68,9 @@ def broken_step(prepared, lines: Sequence, texts: Sequence[str]) -> Reason | Non
         outcome = compare_values(evaluate_on(answer, draws), evaluate_on(before, draws), tol=tol)
         if outcome.outcome == UNEQUAL:
             return _reason(prepared, before, answer, i, texts, f"does not follow from line {i}")
+        if outcome.outcome == UNDECIDED:   # never passed silently: the chain is not checked
+            return Reason("UNDECIDED", f"line {i + 1} `{texts[i]}` cannot be checked against line {i} "
+                                       f"`{texts[i - 1]}`: {outcome.reason}")
     return None
 
 

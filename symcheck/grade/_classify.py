@@ -63,8 +63,7 @@ def compare_values(answers: Sequence[np.ndarray], truths: Sequence[np.ndarray], 
     tol = tol or TOLERANCES["symbolic"]
     clear = TOLERANCES["grading_clear_difference"]
     measured = [_per_instance(a, t) for a, t in zip(answers, truths)]
-    # NaN and inf make err non-finite, and every comparison with them False.
-    if all(bool((err <= tol.atol + tol.rtol * scale).all()) for scale, err in measured):
+    if all(_within(scale, err, tol) for scale, err in measured):
         return Comparison(EQUAL, max(float(np.max(err / np.maximum(scale, 1e-300)))
                                      for scale, err in measured))
     clears = [np.isfinite(scale) & (err > clear.atol + clear.rtol * scale) for scale, err in measured]
@@ -101,10 +100,18 @@ def equal_values(answers, truths, tol: Tolerance | None = None) -> bool:
     """
     tol = tol or TOLERANCES["symbolic"]
     for a, t in zip(answers, truths):
-        scale, err = _per_instance(a, t)
-        if not bool((err <= tol.atol + tol.rtol * scale).all()):
+        if not _within(*_per_instance(a, t), tol):
             return False
     return True
+
+
+def _within(scale: np.ndarray, err: np.ndarray, tol: Tolerance) -> bool:
+    """True when every instance's error is finite and within atol + rtol·scale.
+
+    The finiteness test matters: an answer that overflows to inf has scale inf, and inf ≤ inf
+    (2·X·exp(1000) would otherwise equal 2·X); NaN fails every comparison by itself."""
+    with np.errstate(all="ignore"):
+        return bool((np.isfinite(err) & (err <= tol.atol + tol.rtol * scale)).all())
 
 
 def constant_factor(answers, truths) -> tuple[float, ...] | None:

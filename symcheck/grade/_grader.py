@@ -310,6 +310,8 @@ class Grader:
             outcome, reasons, credit = j.outcome, j.reasons, j.credit
             broken = broken_step(target, parsed, texts)
             claim = None
+        if broken is not None and broken.code == "UNDECIDED":
+            return _result(part, "invalid", 0.0, (broken,), truth_text, shown), claim
         if broken is not None:
             # A false equality in the derivation: no credit, even when the last line is right.
             first = () if outcome == "correct" else reasons

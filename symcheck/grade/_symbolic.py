@@ -195,7 +195,7 @@ def _shape_mismatch(prepared, answer, shown, shapes, truth_shapes, tol) -> Judge
     special = _special_case(prepared, answer, tol, kinds=("square",))
     if special is not None:
         return Judgement("incorrect", (Reason(
-            "SPECIAL_CASE", f"your answer {shown} equals the {noun} {truth} only when {special}, which "
+            "SPECIAL_CASE", f"your answer {shown} equals the {noun} {truth} when {special}, which "
             f"the part does not assume; in general it has {_symbolic_shape(answer)}, not "
             f"{_truth_shape_text(prepared)}"),))
     return Judgement("incorrect", (Reason(
@@ -286,8 +286,8 @@ def _diagnose(prepared, answer, shown, values, tol, max_rel) -> Judgement:
     special = _special_case(prepared, answer, tol)
     if special is not None:
         return Judgement("incorrect", (Reason(
-            "SPECIAL_CASE", f"your answer {shown} equals the {noun} {truth} only when {special}, "
-            "which the part does not assume"),))
+            "SPECIAL_CASE", f"your answer {shown} equals the {noun} {truth} when {special}, "
+            "which the part does not assume, but not in general"),))
     return Judgement("incorrect", (Reason(
         "NOT_EQUIVALENT", f"your answer {shown} is not the {noun} {truth}: they differ at random "
         f"instances (largest relative difference {max_rel:.2g})"),))

@@ -75,7 +75,7 @@ def test_symbolic_claim_equal_as_functions_agrees(catalogue):
 
 
 @pytest.mark.parametrize("answer, reason", [
-    ("2*X*b*a.T", "only when abᵀ is symmetric"),
+    ("2*X*b*a.T", "when abᵀ is symmetric (b = a), which the part does not assume, but not in general"),
     ("(a*b.T + b*a.T)*X.T", "is the transpose of the gradient"),
     ("a*b", "does not compose"),
     ("a.T*b", "has shape 1×1"),

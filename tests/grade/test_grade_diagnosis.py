@@ -341,3 +341,39 @@ def test_a_missing_term_in_plain_symbols_is_still_named(grader):
     result = grader.grade_answer("1.5.first", "X*a*b.T")   # X(abᵀ + baᵀ) less Xbaᵀ
     assert result.codes == ("MISSING_TERM",)
     assert "X*b*a.T" in result.feedback
+
+
+# -- answers that are not finite are never equal (a hold-out examiner's cases) ------------------
+
+# exp(1000) overflows float64 to inf: the answer is inf·(the truth) at every instance, which no
+# tolerance may call equal to a finite truth (inf ≤ atol + rtol·inf is True in IEEE arithmetic).
+@pytest.mark.parametrize("part_id, answer", [
+    ("1.3.first", "2*X*exp(1000)"),                             # ∂tr(XXᵀ)/∂X = 2X
+    ("1.4.first", r"\exp(1000)\,\mathbf{a}\mathbf{b}^\top"),    # ∂aᵀXb/∂X = abᵀ
+    ("2.1.solution", "exp(1000)*(X.T*X + lambda*I)^-1*X.T*y"),  # β = (XᵀX + λI)⁻¹Xᵀy
+])
+def test_an_answer_that_overflows_is_never_correct(grader, part_id, answer):
+    verdict, codes, result = _graded(grader, part_id, answer)
+    assert verdict == "invalid" and codes == {"UNDECIDED"}, result.feedback
+    assert "not finite" in result.feedback
+
+
+def test_a_derivation_step_that_cannot_be_checked_is_not_passed(grader):
+    # 2X·e^1000 = 2X is false, and not finite: the chain is not taken as right though its last
+    # line is the gradient 2X.
+    result = grader.grade_answer("1.3.first", ["X*exp(1000)*2", "2*X"])
+    assert result.verdict == "invalid" and result.codes == ("UNDECIDED",), result.feedback
+    assert "line 2" in result.feedback and "line 1" in result.feedback
+    # the same chain with a finite first line that is false is a CHAIN_STEP
+    assert grader.grade_answer("1.3.first", ["3*X", "2*X"]).codes == ("CHAIN_STEP",)
+
+
+def test_a_special_case_is_named_only_where_the_answer_equals_the_truth(grader):
+    # (XᵀX + λI)⁻¹Xᵀy/λ is 1/λ times the solution: at λ = 0 it divides by zero (not equal),
+    # so "equals it when λ = 0" would be false.
+    verdict, codes, result = _graded(grader, "2.1.solution", "(X.T*X + lambda*I)^-1*X.T*y/lambda")
+    assert verdict == "incorrect" and "SPECIAL_CASE" not in codes, result.feedback
+    # OLS (XᵀX)⁻¹Xᵀy does equal the ridge solution at λ = 0, and only the condition is claimed
+    verdict, codes, result = _graded(grader, "2.1.solution", "(X.T*X)^-1*X.T*y")
+    assert codes == {"SPECIAL_CASE"} and "lambda = 0" in result.feedback
+    assert "only when" not in result.feedback
