@@ -139,18 +139,28 @@ def _simple(c: float) -> Fraction | None:
 
 
 def factor_text(factors: Sequence[float], sizes: Sequence[dict[str, int]]) -> str | None:
-    """Name the factor: ``2``, ``1/2``, ``N``, ``1/N``, ``2/N``; None if it fits no simple form."""
+    """Name the factor: ``2``, ``1/2``, ``N``, ``N/2``, ``1/N``, ``2/N``, ``1/(2·N)``, ``N²``,
+    ``1/N²``; None if it fits no simple form (a size d counts only where the draws vary it).
+
+    >>> factor_text([0.5 * 3, 0.5 * 5], [{"N": 3}, {"N": 5}])
+    'N/2'
+    >>> factor_text([2 / 9, 2 / 25], [{"N": 3}, {"N": 5}])
+    '2/N²'
+    """
     constant = _simple(factors[0])
     if constant is not None and all(abs(c - factors[0]) <= 1e-9 * max(abs(c), 1) for c in factors):
         return _fraction_text(constant)
-    for d in sorted(sizes[0]):
-        for power, fmt in ((1, "{q}{d}"), (-1, "{q}/{d}")):
+    for power in (1, -1, 2, -2):
+        for d in sorted(sizes[0]):
             qs = [_simple(c / (s[d] ** power)) for c, s in zip(factors, sizes)]
-            if qs[0] is not None and all(q == qs[0] for q in qs) and len({s[d] for s in sizes}) > 1:
-                q = qs[0]
-                if power == 1:
-                    return f"{d}" if q == 1 else f"{_fraction_text(q)}·{d}"
-                return f"1/{d}" if q == 1 else f"{_fraction_text(q)}/{d}"
+            if qs[0] is None or any(q != qs[0] for q in qs) or len({s[d] for s in sizes}) < 2:
+                continue
+            q, size = qs[0], d if abs(power) == 1 else f"{d}²"
+            top, bottom = q.numerator, q.denominator
+            if power > 0:
+                head = size if top == 1 else ("-" + size if top == -1 else f"{top}·{size}")
+                return head if bottom == 1 else f"{head}/{bottom}"
+            return f"{top}/{size}" if bottom == 1 else f"{top}/({bottom}·{size})"
     return None
 
 

@@ -148,7 +148,18 @@ def _rounding_reason(claim: NumberClaim, truth: Decimal) -> Reason | None:
         what = "truncated" if claim.value == round_to(truth, q, ROUND_DOWN) else "not correctly rounded"
         return Reason("ROUNDING", f"your answer {claim.text} is {what}: {fmt(truth)} rounds to "
                                   f"{rounded}, not {claim.literal}")
+    shorter = claim.value.normalize()   # the literal without its trailing zeros
+    if shorter.as_tuple().exponent > q and Decimal(1).scaleb(shorter.as_tuple().exponent) <= abs(truth) \
+            and round_to(truth, shorter.as_tuple().exponent) == claim.value:
+        return Reason("ROUNDING", f"your answer {claim.text} writes zeros the value does not have: "
+                                  f"{fmt(truth)} rounds to {rounded} at that many decimals; without "
+                                  f"the trailing zeros, {_plain(shorter)}, it is correctly rounded")
     return None
+
+
+def _plain(value: Decimal) -> str:
+    """The decimal in positional notation (``2.6894E-1`` -> ``0.26894``)."""
+    return format(value, "f")
 
 
 def judge_number(claim: NumberClaim, truth, *, tol: Tolerance | None = None, min_figures: int = 4,

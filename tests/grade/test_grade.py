@@ -88,6 +88,11 @@ def test_factor_names_c(grader):
     assert "1/(N·k)" in grader.grade_answer("3.4.grad.W_o", "(2/(N*k))*H.T*(Yhat - Y)").feedback
     assert "c = 2" in grader.grade_answer("1.4.first", "2*a*b.T").feedback
     assert "c = N" in grader.grade_answer("3.4.grad.Yhat", "2*(Yhat - Y)").feedback
+    # the truth is (2/N)·Hᵀ(Ŷ − Y): Hᵀ(Ŷ − Y) is N/2 times it, (2N)·Hᵀ(Ŷ − Y) is N² times it
+    assert "c = N/2" in grader.grade_answer("3.4.grad.W_o", "H.T*(Yhat - Y)").feedback
+    assert "c = 1/(2·N)" in grader.grade_answer("3.4.grad.W_o", "(1/N^2)*H.T*(Yhat - Y)").feedback
+    squared = grader.grade_answer("3.4.grad.W_o", "2*N*H.T*(Yhat - Y)")
+    assert squared.codes == ("FACTOR",) and "c = N²" in squared.feedback
 
 
 def test_messages_name_the_answer_the_truth_and_the_condition(grader):

@@ -105,6 +105,17 @@ def test_hostile_numbers_are_refused_not_graded(grader, answer, code):
     assert result.verdict == "invalid" and result.codes == (code,)
 
 
+@pytest.mark.parametrize("digits, zeros", [(6, 2), (6, 1), (4, 4), (5, 3)])
+def test_trailing_zeros_the_value_does_not_have_are_a_rounding_error(grader, digits, zeros):
+    # σ(−1) correctly rounded to `digits` decimals, then padded with zeros: more digits than the
+    # truth has there (not within 1e-6), but a correct rounding without them.
+    rounded = f"{A3:.{digits}f}"
+    result = grader.grade_answer("3.1.a3", rounded + "0" * zeros)
+    assert result.verdict == "incorrect" and result.codes == ("ROUNDING",), result.feedback
+    assert f"without the trailing zeros, {rounded}," in result.feedback
+    assert grader.grade_answer("3.1.a3", rounded).verdict == "correct"
+
+
 def test_a_number_showing_no_digit_of_the_truth_is_just_wrong(grader):
     assert grader.grade_answer("3.1.a3", "0").codes == ("NOT_EQUIVALENT",)     # not SIGN, not PRECISION
 
