@@ -215,7 +215,7 @@ def _run_batch(args) -> int:
         executors = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(args.jobs)]
     try:
         result = grade_batch(args.batch, executor=executors, catalogue=args.catalogue,
-                             progress=progress)
+                             progress=progress, render=out.suffix[1:])
     finally:
         if bars:
             bars[0].close()

@@ -104,6 +104,23 @@ class FileOutcome:
         """Return the points symcheck grades (manual parts and unreadable entries left out)."""
         return sum(r.max_score for r in self.rows if r.verdict not in ("manual", "error"))
 
+    @cached_property
+    def csv_lines(self) -> str:
+        """Return the rows as CSV lines, no header (:meth:`BatchRow.to_csv`), rendered once."""
+        return _csv_text(None, (row.to_csv() for row in self.rows), safe=True)
+
+    @cached_property
+    def json_records(self) -> list[str]:
+        """Return each row as one line of compact JSON (:meth:`BatchRow.to_dict`), rendered once."""
+        return [_ENCODE(row.to_dict()) for row in self.rows]
+
+    def render(self, form: str | None) -> None:
+        """Render the rows now in ``form`` ("csv", "json" or None: neither), for a later write."""
+        if form == "csv":
+            self.csv_lines
+        elif form == "json":
+            self.json_records
+
 
 @dataclass(frozen=True)
 class BatchResult:
@@ -150,13 +167,15 @@ class BatchResult:
         """
         students = [{"student": o.student, "file": o.file, "score": o.score,
                      "max_score": o.max_score, "error": o.error} for o in self.files]
-        sections = (("students", students), ("rows", [r.to_dict() for r in self.rows]),
-                    ("summary", self._summary), ("problems", self.problems))
+        rows = [record for outcome in self.files for record in outcome.json_records]
+        sections = (("students", list(map(_ENCODE, students))), ("rows", rows),
+                    ("summary", list(map(_ENCODE, self._summary))),
+                    ("problems", list(map(_ENCODE, self.problems))))
         return "{" + ",\n".join(f'"{name}": {_json_lines(items)}' for name, items in sections) + "}\n"
 
     def to_csv(self) -> str:
         """Return the rows as CSV text with a header row (``ROW_FIELDS``)."""
-        return _csv_text(ROW_FIELDS, (row.to_csv() for row in self.rows), safe=True)
+        return _csv_text(ROW_FIELDS, ()) + "".join(outcome.csv_lines for outcome in self.files)
 
     def summary_csv(self) -> str:
         """Return the per-part summary as CSV text."""
@@ -205,16 +224,18 @@ class BatchResult:
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
-def _json_lines(items: list) -> str:
-    """Encode a list as JSON with one item a line (``[]`` when empty)."""
-    return "[\n" + ",\n".join(map(_ENCODE, items)) + "]" if items else "[]"
+def _json_lines(records: list[str]) -> str:
+    """A JSON list of already encoded records, one a line (``[]`` when empty)."""
+    return "[\n" + ",\n".join(records) + "]" if records else "[]"
 
 
-def _csv_text(header: Sequence[str], rows: Iterable[Sequence], *, safe: bool = False) -> str:
-    """CSV text of the rows under ``header``; each cell made safe unless the rows are (``safe``)."""
+def _csv_text(header: Sequence[str] | None, rows: Iterable[Sequence], *, safe: bool = False) -> str:
+    """CSV text of the rows under ``header`` (None: no header); each cell made safe unless the
+    rows are (``safe``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    if header is not None:
+        writer.writerow(header)
     writer.writerows(rows if safe else ([_csv_safe(cell) for cell in row] for row in rows))
     return buffer.getvalue()
 
@@ -447,13 +468,18 @@ def _prepare_every_part(grader) -> None:
             continue
 
 
-def _prepare_part(part_id: str, catalogue_dir: str | None, make_grader: Callable | None) -> None:
-    """Prepare one part in this worker (a task of :func:`_prepare_on_workers`)."""
+def _prepare_parts(part_ids: Sequence[str], catalogue_dir: str | None,
+                   make_grader: Callable | None) -> None:
+    """Prepare these parts in this worker (a task of :func:`_prepare_on_workers`, or a pinned
+    worker's first task in :func:`_grade_split`)."""
     grader, _ = _worker_grader(catalogue_dir, make_grader)
-    try:
-        grader.target(grader.part(part_id))
-    except Exception:  # noqa: BLE001 - reported by the files that answer the part
-        pass
+    if getattr(grader, "target", None) is None:
+        return
+    for part_id in part_ids:
+        try:
+            grader.target(grader.part(part_id))
+        except Exception:  # noqa: BLE001 - reported by the files that answer the part
+            continue
 
 
 def _prepare_on_workers(executor: Executor, grader, catalogue_dir, make_grader) -> None:
@@ -475,7 +501,7 @@ def _prepare_on_workers(executor: Executor, grader, catalogue_dir, make_grader) 
         _prepare_every_part(grader)
         return
     parts = sorted(catalogue.parts, key=lambda p: p.ask.kind not in _SYMBOLIC)
-    futures = [executor.submit(_prepare_part, part.id, catalogue_dir, make_grader) for part in parts]
+    futures = [executor.submit(_prepare_parts, (part.id,), catalogue_dir, make_grader) for part in parts]
     for future in futures:
         future.result()
 
@@ -529,17 +555,26 @@ def split_parts(grader, groups: int) -> list[frozenset]:
 
 
 def _grade_split(paths: list[Path], executors: Sequence[Executor], catalogue_dir, make_grader,
-                 size: int, progress) -> list[FileOutcome]:
-    """Grade with executor i owning part group i: each worker prepares only its own parts."""
+                 size: int, progress, render: str | None) -> list[FileOutcome]:
+    """Grade with executor i owning part group i: each worker prepares only its own parts.
+
+    A file's outcome is assembled (and rendered, see grade_batch) as soon as its last group
+    comes back, while the workers grade the rest."""
     grader, known = _worker_grader(catalogue_dir, make_grader)
     groups = split_parts(grader, len(executors))
+    # Each worker's first task prepares its parts, so it starts (and prepares) while this
+    # process reads the first files, rather than after.
+    for executor, group in zip(executors, groups):
+        executor.submit(_prepare_parts, sorted(group), catalogue_dir, make_grader)
     read: dict[str, object] = {}
     futures = {}
     for chunk in _chunks(paths, size):
         items = []
         for path in chunk:
             read[str(path)] = submission = _read(path, known)
-            if not isinstance(submission, FileOutcome):
+            if isinstance(submission, FileOutcome):
+                submission.render(render)
+            else:
                 items.append((submission.student, submission.file, submission.answers))
         for executor, group in zip(executors, groups):
             subset = [(s, f, {k: v for k, v in a.items() if k in group}) for s, f, a in items]
@@ -548,36 +583,34 @@ def _grade_split(paths: list[Path], executors: Sequence[Executor], catalogue_dir
     unreadable = sum(isinstance(s, FileOutcome) for s in read.values())
     if progress and unreadable:
         progress(unreadable, len(paths))
+    order = {part_id: i for i, part_id in enumerate(p.id for p in grader.grade_submission({}).parts)}
     graded: dict[str, tuple[list, str | None]] = {}
     waiting = {name: len(groups) for name, s in read.items() if not isinstance(s, FileOutcome)}
+    done: dict[str, FileOutcome] = {}
     for future in as_completed(futures):
         finished = 0
         for file, rows, error in future.result():
             have, had_error = graded.get(file, ([], None))
             graded[file] = (have + rows, had_error or error)
             waiting[file] -= 1
-            finished += waiting[file] == 0
+            if waiting[file] == 0:
+                finished += 1
+                rows, error = graded.pop(file)
+                if error is not None:
+                    rows = [r for r in rows if r.verdict == "error"][:1]
+                rows.sort(key=lambda r: order.get(r.id, len(order)))
+                done[file] = _outcome(read[file], rows, error)
+                done[file].render(render)
         if progress and finished:
             progress(finished, len(paths))
-    order = {part_id: i for i, part_id in enumerate(p.id for p in grader.grade_submission({}).parts)}
-    outcomes = []
-    for name, submission in read.items():
-        if isinstance(submission, FileOutcome):
-            outcomes.append(submission)
-            continue
-        rows, error = graded[name]
-        if error is not None:
-            rows = [r for r in rows if r.verdict == "error"][:1]
-        rows.sort(key=lambda r: order.get(r.id, len(order)))
-        outcomes.append(_outcome(submission, rows, error))
-    return outcomes
+    return [done.get(name, submission) for name, submission in read.items()]
 
 
 def grade_batch(source: Path | str | Iterable[Path | str], *,
                 executor: Executor | Sequence[Executor] | None = None,
                 catalogue: Path | str | None = None, chunk_size: int | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                make_grader: Callable | None = None) -> BatchResult:
+                make_grader: Callable | None = None, render: str | None = None) -> BatchResult:
     """Grade every submission of a folder (or a list of files) and return a :class:`BatchResult`.
 
     Args:
@@ -593,6 +626,9 @@ def grade_batch(source: Path | str | Iterable[Path | str], *,
         progress: called as ``progress(files_just_finished, total_files)`` after each chunk.
         make_grader: ``make_grader(catalogue)`` -> (grader, known part ids), a picklable
             module-level function; default None builds the real Grader.  For tests.
+        render: "csv" or "json": render each file's rows in that form as soon as the file is
+            graded, while the workers grade the rest, so that writing the result at the end
+            (:meth:`BatchResult.write`) is quick.  Default None: rendered when written.
 
     Results come back in the order of the file names, whichever way they were graded.
     """
@@ -610,29 +646,29 @@ def grade_batch(source: Path | str | Iterable[Path | str], *,
             grader, _ = _worker_grader(catalogue_dir, make_grader)
             if executor is not None and not isinstance(executor, (list, tuple)):
                 _prepare_on_workers(executor, grader, catalogue_dir, make_grader)
-        outcomes = _grade_files(paths, executor, catalogue_dir, make_grader, size, progress)
+        outcomes = _grade_files(paths, executor, catalogue_dir, make_grader, size, progress, render)
     order = {name: i for i, name in enumerate(names)}
     outcomes.sort(key=lambda o: order[o.file])
     return BatchResult(files=tuple(outcomes), skipped=tuple(skipped))
 
 
 def _grade_files(paths: list[Path], executor, catalogue_dir, make_grader, size: int,
-                 progress) -> list[FileOutcome]:
+                 progress, render: str | None) -> list[FileOutcome]:
     """Grade the files here, on an executor's workers, or split by parts (see grade_batch)."""
     if isinstance(executor, (list, tuple)):
-        return _grade_split(paths, executor, catalogue_dir, make_grader, size, progress)
+        return _grade_split(paths, executor, catalogue_dir, make_grader, size, progress, render)
     names = [str(p) for p in paths]
     outcomes: list[FileOutcome] = []
     if executor is None:
-        for chunk in _chunks(names, size):
-            outcomes += _grade_chunk(chunk, catalogue_dir, make_grader)
-            if progress:
-                progress(len(chunk), len(names))
-        return outcomes
-    futures = {executor.submit(_grade_chunk, chunk, catalogue_dir, make_grader): len(chunk)
-               for chunk in _chunks(names, size)}
-    for future in as_completed(futures):
-        outcomes += future.result()
+        chunks = (_grade_chunk(chunk, catalogue_dir, make_grader) for chunk in _chunks(names, size))
+    else:
+        futures = [executor.submit(_grade_chunk, chunk, catalogue_dir, make_grader)
+                   for chunk in _chunks(names, size)]
+        chunks = (future.result() for future in as_completed(futures))
+    for chunk in chunks:
+        for outcome in chunk:
+            outcome.render(render)
+        outcomes += chunk
         if progress:
-            progress(futures[future], len(names))
+            progress(len(chunk), len(names))
     return outcomes

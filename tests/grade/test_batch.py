@@ -216,3 +216,35 @@ def test_an_output_folder_that_does_not_exist_is_a_clear_error(tmp_path):
 
     with pytest.raises(UsageError, match="cannot write here"):
         write_atomically(tmp_path / "no" / "grades.csv", "x")
+
+
+@pytest.mark.parametrize("form", ["csv", "json"])
+@pytest.mark.parametrize("pool", [None, ThreadPoolExecutor, "pinned"])
+def test_rows_rendered_as_files_finish_read_back_as_the_rows(tmp_path, form, pool):
+    """render= renders each file's rows while the rest are graded; the file written is the one
+    rendered at write time, and the csv / json modules read the rows back from it."""
+    folder = make_class(tmp_path / "class", 12)
+    (folder / "bad.toml").write_text("[answers\n")
+    (folder / "eve.toml").write_text(submission(first="=HYPERLINK(1)", a5="-0.42614473734"))
+    executors = {None: None, ThreadPoolExecutor: ThreadPoolExecutor(max_workers=2),
+                 "pinned": [ThreadPoolExecutor(max_workers=1) for _ in range(2)]}[pool]
+    try:
+        rendered = grade_batch(folder, executor=executors, make_grader=make_standin, chunk_size=5,
+                               render=form)
+    finally:
+        for executor in executors if isinstance(executors, list) else [executors] if executors else []:
+            executor.shutdown()
+    later = grade_batch(folder, make_grader=make_standin)
+    assert all("csv_lines" in o.__dict__ or "json_records" in o.__dict__ for o in rendered.files)
+    assert not any("csv_lines" in o.__dict__ or "json_records" in o.__dict__ for o in later.files)
+    rendered.write(tmp_path / f"now.{form}")
+    later.write(tmp_path / f"later.{form}")
+    text = (tmp_path / f"now.{form}").read_text()
+    assert text == (tmp_path / f"later.{form}").read_text()
+    if form == "csv":
+        table = list(csv.reader(io.StringIO(text)))
+        assert table[0] == ["student", "id", "verdict", "score", "max_score", "codes", "feedback",
+                            "carried_forward_from"]
+        assert table[1:] == [[str(cell) for cell in row.to_csv()] for row in later.rows]
+    else:
+        assert json.loads(text)["rows"] == [row.to_dict() for row in later.rows]
