@@ -60,6 +60,9 @@ LIMITS: dict[str, Limit] = _table(
     ("grade_cache_answers", 100_000, "graded answers a Grader keeps to reuse (oldest dropped first)"),
     ("parse_cache_answers", 256, "parsed answers kept for a repeated parse_answer call (each holds "
      "its tree and compiled NumPy code, which every garbage collection pass walks)"),
+    ("grade_answer_work", 20_000_000, "scalar operations of one answer (a derivation chain: of all its "
+     "lines) on one instance at the largest size drawn: entries of each step times its operands' "
+     "largest dimension"),
     ("grade_matrix_entries", 250_000, "entries of any matrix an answer builds, at the largest size drawn"),
     ("store_entry_bytes", 64_000_000, "bytes of one prepared-part file read back from the store"),
     # Files.

@@ -31,7 +31,7 @@ from symcheck.tolerances import tolerance
 
 __all__ = ["Grader", "KeyJudgement", "grade_answer", "grade_submission", "judge_key_claim"]
 
-_LITERAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_LITERAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")   # ASCII digits only
 _NETWORK = "net221"
 
 
@@ -217,7 +217,7 @@ class Grader:
             return self._grade_number(part, target, answer)
         return self._grade_symbolic(part, target, str(answer)), None
 
-    def _parse_symbolic(self, part, text: str, where: str, *, prepared=None):
+    def _parse_symbolic(self, part, text: str, where: str, *, prepared=None, works=None):
         """Parse ``text`` over the part's symbols, definitions and aliases; what the answer leaves
         unsized (``2*I``, ``\\mathbf{0}`` alone) takes the shape of the truth (``prepared``,
         default the part's target)."""
@@ -240,7 +240,9 @@ class Grader:
         sizes = self._work_sizes.get(part.id)
         if sizes is None:
             sizes = self._work_sizes[part.id] = _work_sizes(part)
-        _check_work(answer, part, where, sizes)
+        work = _check_work(answer, part, where, sizes)
+        if works is not None:
+            works.append(work)
         return answer
 
     def _grade_symbolic(self, part, prepared, text: str) -> GradeResult:
@@ -268,7 +270,17 @@ class Grader:
         literal = answer.number_literal or _scientific_literal(answer.tree)
         if literal is not None and _within_limits(Decimal(literal)):
             return NumberClaim(answer.plain(), Decimal(literal), literal)
-        return NumberClaim(answer.plain(), to_decimal(answer.exact(EXACT_DIGITS)), None)
+        import mpmath   # (only exact expressions need it)
+
+        value = answer.exact(EXACT_DIGITS)
+        if value != 0 and abs(int(mpmath.mag(value))) > _MAX_MAGNITUDE_BITS:
+            power = int(mpmath.mag(value) * mpmath.log10(2))
+            size = f"about 1e{power}" if abs(power) < 10 ** 9 else \
+                ("far smaller than 1e-1000000000" if power < 0 else "far larger than 1e1000000000")
+            raise AnswerError(f"the value of {answer.plain()[:40]} is {size}, beyond "
+                              f"10^±{LIMITS['number_exponent'].value} (limit number_exponent)",
+                              code="TOO_LARGE", where=where, fix="write a number of ordinary size")
+        return NumberClaim(answer.plain(), to_decimal(value), None)
 
     def _grade_number(self, part, target: _NumberTarget, answer):
         text = _number_text(answer)
@@ -289,14 +301,16 @@ class Grader:
         texts = [str(line) for line in lines]
         shown = " = ".join(texts)
         truth_text = target.text if isinstance(target, _NumberTarget) else target.truth_text
-        parsed = []
+        parsed, works = [], []
         for i, text in enumerate(texts, start=1):
             try:
                 if isinstance(target, _NumberTarget):
                     parsed.append(self._claim(text, f"{part.id} line {i}"))
                 else:
                     parsed.append(self._parse_symbolic(part, text, where=f"{part.id} line {i}",
-                                                       prepared=target))
+                                                       prepared=target, works=works))
+                    _check_total_work(sum(works), part, f"{part.id} line {i}",
+                                      what=f"the derivation's lines 1 to {i}")
             except AnswerError as err:
                 return _refused(part, err, shown, truth_text, line=i), None
         if isinstance(target, _NumberTarget):
@@ -362,6 +376,8 @@ class Grader:
                 part = next(v.part for v in values if v.part.id == part_id)
                 credit = float(getattr(part.grading, "carried_forward_credit", 1.0))
                 result, claim = graded[part_id]
+                if "CHAIN_STEP" in result.codes:   # a false step in its own derivation: no credit
+                    continue
                 graded[part_id] = (apply_carry_forward(result, finding, credit), claim)
 
 
@@ -375,38 +391,67 @@ def _work_sizes(part) -> dict[str, int]:
     return {d: top for shape in part.symbols.values() for d in tuple(shape) if isinstance(d, str)}
 
 
-def _check_work(answer, part, where: str, sizes: dict[str, int] | None = None) -> None:
-    """Refuse (TOO_LARGE) an answer whose intermediate matrices would be too big to evaluate.
+def _check_work(answer, part, where: str, sizes: dict[str, int] | None = None) -> int:
+    """Refuse (TOO_LARGE) an answer whose evaluation would be too big; return its work.
 
     Every node's shape is evaluated with every size at the largest value instances use, an
-    upper bound on what any evaluation of the answer allocates per instance.
+    upper bound on what any evaluation of the answer allocates per instance: no matrix may have
+    more than ``grade_matrix_entries`` entries.  The work is a bound on the scalar operations
+    of one instance: each node's entries times the largest dimension of its operands (a matrix
+    product's inner dimension is one of them); it may not exceed ``grade_answer_work``.  A
+    derivation chain adds up its lines' work against the same limit (:meth:`Grader._grade_chain`).
     """
     tree = getattr(answer, "tree", None)
     if tree is None:
-        return
+        return 0
     if sizes is None:
         sizes = _work_sizes(part)
     limit = LIMITS["grade_matrix_entries"].value
     known: dict = {}   # each distinct Dim is valued once
-    stack = [tree]
+
+    def dims(node) -> tuple[int, int]:
+        shape = getattr(node, "shape", None) or ()
+        if len(shape) != 2:
+            return 1, 1
+        out = []
+        for d in shape:
+            value = known.get(d)
+            if value is None:
+                value = known[d] = d.value(sizes)
+            out.append(value)
+        return out[0], out[1]
+
+    work, stack = 0, [tree]
     while stack:
         node = stack.pop()
-        shape = getattr(node, "shape", None) or ()
-        if len(shape) == 2:
-            rows, cols = known.get(shape[0]), known.get(shape[1])
-            if rows is None:
-                rows = known[shape[0]] = shape[0].value(sizes)
-            if cols is None:
-                cols = known[shape[1]] = shape[1].value(sizes)
-            entries = rows * cols
-            if entries > limit:
-                from symcheck.grade._prepare import largest_size
+        rows, cols = dims(node)
+        entries = rows * cols
+        if entries > limit:
+            from symcheck.grade._prepare import largest_size
 
-                top = largest_size(part)
-                raise AnswerError(f"the answer builds a {shape[0]}×{shape[1]} matrix, {entries:,} entries "
-                                  f"at sizes {top}, beyond {LIMITS['grade_matrix_entries'].describe()}",
-                                  code="TOO_LARGE", where=where, fix="simplify it")
+            top = largest_size(part)
+            raise AnswerError(f"the answer builds a {node.shape[0]}×{node.shape[1]} matrix, {entries:,} "
+                              f"entries at sizes {top}, beyond {LIMITS['grade_matrix_entries'].describe()}",
+                              code="TOO_LARGE", where=where, fix="simplify it")
+        inner = max((max(dims(a)) for a in node.args), default=1)
+        work += entries * inner
         stack.extend(node.args)
+    _check_total_work(work, part, where)
+    return work
+
+
+def _check_total_work(work: int, part, where: str, what: str = "the answer") -> None:
+    if work > LIMITS["grade_answer_work"].value:
+        from symcheck.grade._prepare import largest_size
+
+        raise AnswerError(f"{what} takes about {work:,} operations an instance at sizes "
+                          f"{largest_size(part)}, beyond {LIMITS['grade_answer_work'].describe()}",
+                          code="TOO_LARGE", where=where, fix="simplify it")
+
+
+# An exact answer's value must be a number of ordinary size, as a literal must: exp(-1e300) is
+# representable in mpmath, but not as a Decimal (and is no answer to a homework question).
+_MAX_MAGNITUDE_BITS = int((LIMITS["number_exponent"].value + 1) * 3.33)
 
 
 def _within_limits(value: Decimal) -> bool:
@@ -478,8 +523,8 @@ def _judged(part, judgement, truth, shown) -> GradeResult:
 
 
 def _refused(part, err: AnswerError, text: str, truth, *, line: int | None = None) -> GradeResult:
-    where = f"line {line}, " if line else ""
-    column = f"{where}column {err.column}: " if err.column else (f"{where}: " if where else "")
+    places = ([f"line {line}"] if line else []) + ([f"column {err.column}"] if err.column else [])
+    column = ", ".join(places) + ": " if places else ""
     message = f"{column}{err.what}" + (f"; {err.fix}" if err.fix else "")
     code = err.code if err.code in ("SYNTAX", "UNKNOWN_SYMBOL", "UNSUPPORTED", "TOO_LARGE", "SHAPE") \
         else "SYNTAX"

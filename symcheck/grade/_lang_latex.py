@@ -470,6 +470,10 @@ def _infer_factor(walker, raw, elementwise):
 
 def _infer_juxt(walker, raw, elementwise):
     items, out, i = list(raw.args), [], 0
+    for left, right in zip(items, items[1:]):
+        if left.op == "num" and right.op == "num":   # 0.26 89: a typo, not a product
+            raise LangFail("SYNTAX", f"two numbers side by side ({left.value} {right.value})",
+                           right.start, r"write one number, or \cdot between two numbers to multiply them")
     while i < len(items):
         item = items[i]
         scripted = _scripted_function(walker, item) if i + 1 < len(items) else None

@@ -279,6 +279,14 @@ class _Infer:
                 self.fail("TOO_LARGE", raw, f"the number {literal[:20]} has the exponent "
                           f"{'-' if sign < 0 else ''}{digits_e[:8]}, beyond ±{_NUMBER_EXPONENT} "
                           "(limit number_exponent)", "write a number of ordinary size")
+        # where its first digit stands: 0.000…01 with 9,000 zeros is 1e-9001, however it is written
+        whole, _, fraction = mantissa.partition(".")
+        place = len(whole.lstrip("0")) - 1 if whole.lstrip("0") else \
+            -(len(fraction) - len(fraction.lstrip("0")) + 1)
+        magnitude = place + (int(exponent) if exponent else 0)
+        if digits and abs(magnitude) > _NUMBER_EXPONENT:
+            self.fail("TOO_LARGE", raw, f"the number {literal[:12]}… is about 1e{magnitude}, beyond "
+                      f"±{_NUMBER_EXPONENT} (limit number_exponent)", "write a number of ordinary size")
         return _typed("num", (), (Fraction(literal), literal), raw, ())
 
     def _name(self, raw, elementwise):

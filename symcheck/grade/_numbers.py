@@ -86,7 +86,8 @@ def significant_figures(literal: str) -> int:
 def round_to(value: Decimal, exponent: int, rounding=ROUND_HALF_UP) -> Decimal:
     """Return ``value`` rounded to the digit 10**exponent (halves away from zero by default)."""
     with localcontext() as ctx:
-        ctx.prec = DIGITS + 10
+        # enough digits for every place down to 10**exponent (a 55-digit literal asks for 55)
+        ctx.prec = max(DIGITS + 10, value.adjusted() - exponent + 10)
         return value.quantize(Decimal(1).scaleb(exponent), rounding=rounding)
 
 

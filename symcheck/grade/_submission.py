@@ -176,7 +176,9 @@ def _prescan(text: str, where: str) -> list[tuple[int, int]]:
                 raise refuse(at, f"a key nests {parts + len(stack)} tables deep",
                              depth_limit)
         elif char == "[" and key_mode and not stack:
-            header = 1 if not header else header      # [table] or [[array of tables]]
+            if not header:                            # [table] or [[array of tables]]: a key
+                values += 1
+            header = 1 if not header else header
         elif char == "]" and header:
             header = 0
         elif char in "[{" and not key_mode:
@@ -223,23 +225,35 @@ _KEY_AT_LINE_START = re.compile(
     re.MULTILINE)
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """Map each key assigned at the start of a line (quoted or bare) to its first line."""
+def _first_lines(pattern: re.Pattern, text: str, name) -> dict[str, int]:
+    """Map ``name(match)`` of each match of ``pattern`` to the line of its first match, in one pass."""
     found: dict[str, int] = {}
     line, last = 1, 0
-    for match in _KEY_AT_LINE_START.finditer(text):
+    for match in pattern.finditer(text):
         line += text.count("\n", last, match.start())
         last = match.start()
-        basic, literal, bare = match.groups()
-        key = basic if basic is not None else literal if literal is not None else \
-            re.sub(r"[ \t]*\.[ \t]*", ".", bare)
-        found.setdefault(key, line)
+        found.setdefault(name(match), line)
     return found
 
 
-def _table_line(text: str, name: str) -> int | None:
-    match = re.search(rf"^[ \t]*\[[ \t]*[\"']?{re.escape(name)}\b", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+def _key_name(match: re.Match) -> str:
+    basic, literal, bare = match.groups()
+    return basic if basic is not None else literal if literal is not None else \
+        re.sub(r"[ \t]*\.[ \t]*", ".", bare)
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map each key assigned at the start of a line (quoted or bare) to its first line."""
+    return _first_lines(_KEY_AT_LINE_START, text, _key_name)
+
+
+_TABLE_AT_LINE_START = re.compile(r"""^[ \t]*\[\[?[ \t]*["']?([A-Za-z0-9_\-]+)""", re.MULTILINE)
+_UNKNOWN_SHOWN = 10     # unknown top-level keys reported one by one; the rest are counted
+
+
+def _table_lines(text: str) -> dict[str, int]:
+    """Map the first name of each table header ([name] or [[name]]) to its first line, in one pass."""
+    return _first_lines(_TABLE_AT_LINE_START, text, lambda match: match.group(1))
 
 
 # --------------------------------------------------------------------------- the values
@@ -337,11 +351,17 @@ def read_submission(path: Path | str, *, known_ids: Iterable[str] | None = None,
     data = _decode(cut, where)
     key_lines = _key_lines(text)
     issues: list[SubmissionIssue] = []
-    for key in data:
-        if key != "answers":
-            issues.append(SubmissionIssue(where, key_lines.get(key) or _table_line(text, key),
-                                          None, f"unknown top-level key {key!r}; answers go in "
-                                          "the [answers] table"))
+    unknown = [key for key in data if key != "answers"]
+    if unknown:
+        tables = _table_lines(text)
+        for key in unknown[:_UNKNOWN_SHOWN]:
+            issues.append(SubmissionIssue(where, key_lines.get(key) or tables.get(key), None,
+                                          f"unknown top-level key {key!r}; answers go in the "
+                                          "[answers] table"))
+        if len(unknown) > _UNKNOWN_SHOWN:
+            issues.append(SubmissionIssue(where, None, None, f"and {len(unknown) - _UNKNOWN_SHOWN} "
+                                          "more unknown top-level keys; answers go in the [answers] "
+                                          "table"))
     table = data.get("answers")
     if not isinstance(table, dict):
         raise SubmissionError("there is no [answers] table" if table is None else
@@ -364,6 +384,11 @@ def read_submission(path: Path | str, *, known_ids: Iterable[str] | None = None,
                                                  else "; run 'symcheck list' to see every id")
         elif problem is not None:
             problem += "; write a string, a number or an array of strings"
+        if problem is None and part_id in answers:
+            # "1.2.first" (one quoted key) and 1.2.first (dotted keys: tables 1 and 2) are two
+            # keys to TOML but one id here
+            problem = ("the id is given twice (once quoted, once as dotted keys); the first is "
+                       "graded")
         if problem is not None:
             issues.append(SubmissionIssue(where, line, part_id, problem))
             continue

@@ -377,3 +377,22 @@ def test_a_special_case_is_named_only_where_the_answer_equals_the_truth(grader):
     verdict, codes, result = _graded(grader, "2.1.solution", "(X.T*X)^-1*X.T*y")
     assert codes == {"SPECIAL_CASE"} and "lambda = 0" in result.feedback
     assert "only when" not in result.feedback
+
+
+def test_an_answer_or_a_chain_over_the_work_limit_is_refused(grader):
+    from symcheck.limits import LIMITS
+
+    # The vec-Hessian of tr(XXᵀ) is 2·(I ⊗ I), written as 2(I ⊗ I) times (X ⊗ X)⁻¹(X ⊗ X) again
+    # and again: right, but each factor is an n²×n² product at the largest size drawn.
+    factor = "*kron(X, X)^-1*kron(X, X)"
+    heavy = "2*kron(Identity(n), Identity(n))" + factor * 150
+    result = grader.grade_answer("1.3.second", heavy)
+    assert result.verdict == "invalid" and result.codes == ("TOO_LARGE",), result.feedback
+    assert "grade_answer_work" in result.feedback
+    # a chain of lines each within the limit, together over it
+    line = "2*kron(Identity(n), Identity(n))" + factor * 2
+    single = grader.grade_answer("1.3.second", line)
+    assert single.verdict == "correct", single.feedback
+    chain = grader.grade_answer("1.3.second", [line] * LIMITS["chain_lines"].value)
+    assert chain.verdict == "invalid" and chain.codes == ("TOO_LARGE",), chain.feedback
+    assert "lines 1 to" in chain.feedback

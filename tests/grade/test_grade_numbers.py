@@ -170,3 +170,26 @@ def test_scientific_notation_is_judged_as_the_literal_it_writes(mantissa, expone
         assert result.verdict == "correct", result.feedback
     else:
         assert result.verdict == "incorrect" and expect in result.codes, result.feedback
+
+
+@pytest.mark.parametrize("answer, verdict, code", [
+    ("exp(-1e300)", "invalid", "TOO_LARGE"),         # representable in mpmath, not as a number
+    ("exp(-1e19)", "invalid", "TOO_LARGE"),
+    ("1e-300*1e-300", "invalid", "TOO_LARGE"),       # 1e-600
+    ("0." + "0" * 9000 + "1", "invalid", "TOO_LARGE"),   # 1e-9001 however it is written
+    ("0." + "2" * 55, "incorrect", "NOT_EQUIVALENT"),    # 55 digits (the limit is 60), wrong
+    ("0." + "0" * 200 + "1", "incorrect", "NOT_EQUIVALENT"),   # 1e-201: ordinary enough, wrong
+    ("\u0660.\u0662\u0666\u0668\u0669\u0664", "invalid", "SYNTAX"),   # Arabic-Indic 0.26894
+    ("0.26 89", "invalid", "SYNTAX"),                # two numbers side by side: not a product
+])
+def test_extreme_numbers_get_a_verdict_or_a_refusal(grader, answer, verdict, code):
+    result = grader.grade_answer("3.1.a3", answer)
+    assert (result.verdict, result.codes[:1]) == (verdict, (code,)), result.feedback
+
+
+def test_a_false_step_in_a_number_chain_is_not_rescued_by_carry_forward(grader):
+    # 5 = −0.4261… is false; the last line is a5 right, and its parents are absent (taken as
+    # the truth), which once made carry-forward call it "correct given your own earlier values"
+    result = grader.grade_submission({"3.1.a5": ["5", written(network_31()["a5"])]})
+    a5 = next(p for p in result.parts if p.id == "3.1.a5")
+    assert a5.verdict == "incorrect" and a5.codes[:1] == ("CHAIN_STEP",), a5.feedback

@@ -167,3 +167,31 @@ def test_a_folder_over_the_file_limit_is_refused(tmp_path):
         find_submissions(tmp_path)
     files, skipped = find_submissions(tmp_path)
     assert [f.name for f in files] == sorted(f"s{i}.toml" for i in range(12)) and skipped == []
+
+
+def test_an_id_given_quoted_and_as_dotted_keys_is_reported_not_overwritten(tmp_path):
+    # TOML reads "1.4.first" as one key and 1.4.first as tables 1 → 4 → first: two keys that
+    # are one id.  The first is kept; the second is an issue.
+    sub = read_submission(write(tmp_path, "e.toml", '[answers]\n"1.4.first" = "a*b.T"\n'
+                                                    '1.4.first = "b*a.T"\n'), known_ids=KNOWN)
+    assert sub.answers == {"1.4.first": "a*b.T"}
+    (issue,) = sub.issues
+    assert issue.id == "1.4.first" and "twice" in issue.message
+
+
+@pytest.mark.parametrize("headers", [1_000, 15_000])
+def test_many_unknown_tables_are_counted_not_listed(tmp_path, headers):
+    # each unknown top-level table used to be looked up by a search of the whole text
+    text = '[answers]\n"1.4.first" = "a*b.T"\n' + "".join(f"[t{i}]\n" for i in range(headers))
+    sub = read_submission(write(tmp_path, "f.toml", text), known_ids=KNOWN)
+    assert sub.answers == {"1.4.first": "a*b.T"}
+    assert len(sub.issues) == 11                       # ten named, then how many more
+    assert [i.line for i in sub.issues[:3]] == [3, 4, 5]
+    assert f"and {headers - 10} more" in sub.issues[-1].message
+
+
+def test_table_headers_count_against_the_values_limit(tmp_path):
+    count = LIMITS["submission_values"].value + 1
+    text = "".join(f"[t{i}]\n" for i in range(count))
+    with pytest.raises(SubmissionError, match="more than"):
+        read_submission(write(tmp_path, "g.toml", text))
