@@ -205,6 +205,31 @@ def _read_key(reader: _Reader) -> KeyClaim:
                     steps=_read_steps(key, "steps"), note=key.get("note", str))
 
 
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9.]+|\S")
+
+
+def _check_expanded_sizes(ask, pairs, function) -> None:
+    """Refuse definitions that grow too big once the earlier ones are substituted in.
+
+    Each definition is built with the ones before it in place, so H1 = hadamard(H0, H0) + H0,
+    H2 = hadamard(H1, H1) + H1, … doubles at every step (61 of them would build 2^61 nodes).
+    The size is counted on the text, token by token, a name of an earlier definition counting
+    that definition's size: no expression is built.  The bound is answer_nodes, the size of
+    one expression.
+    """
+    cap = LIMITS["answer_nodes"]
+    sizes: dict[str, int] = {}
+    named = [(f"definitions[{i}]", name, text) for i, (name, text) in enumerate(pairs)]
+    for key, name, text in named + ([("function", None, function)] if isinstance(function, str) else []):
+        size = sum(sizes.get(token, 1) for token in _TOKEN.findall(text[:LIMITS["answer_length"].value]))
+        if size > cap.value:
+            raise ask.error(key, f"{name or 'the function'} is about {size:,} nodes once the "
+                                 f"definitions before it are substituted, beyond {cap.describe()}",
+                            "use each earlier definition fewer times, or fewer nested definitions")
+        if name is not None:
+            sizes[name] = size
+
+
 _ASK_TYPES = {"function": str, "wrt": str, "order": int, "definitions": list, "solve": str,
               "model": str, "quantity": str, "decimals": int, "conventions": dict}
 
@@ -255,6 +280,7 @@ def _read_ask(reader: _Reader):
             raise ask.error(f"definitions[{i}]", f"{_short(item)} is not a [name, expression] pair",
                             'write definitions = [["H", "sigmoid(X*W_h)"], ...]')
         pairs.append((item[0], item[1]))
+    _check_expanded_sizes(ask, pairs, values["function"])
     result = Ask(kind=name, function=values["function"], wrt=values["wrt"],
                  order=1 if values["order"] is None else values["order"], definitions=tuple(pairs),
                  solve=values["solve"], model=values["model"], quantity=values["quantity"],

@@ -114,7 +114,8 @@ class Problem:
     def named_quantities(self) -> list[tuple[str, Any]]:
         """The matrix definitions that name model quantities (H, Yhat, ...), for display.
 
-        Definitions whose names start with ``dMSE`` transcribe the key and are left out.
+        Definitions whose names start with ``dMSE`` (∂MSE/∂Ŷ, a gradient, not a model quantity) are
+        left out.
         """
         return [(name, expr) for name, expr in self.definitions
                 if getattr(expr, "is_Matrix", False) and not name.startswith("dMSE")]

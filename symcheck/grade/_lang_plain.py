@@ -426,7 +426,7 @@ def syntax_failure(exc: UnexpectedInput, text: str, *, hint: str) -> LangFail:
     """Turn a lark error into a LangFail naming what was found and what could come there."""
     pos = getattr(exc, "pos_in_stream", None)
     if isinstance(exc, UnexpectedCharacters):
-        found = f"the character {text[pos]!r}" if pos is not None and pos < len(text) else "a character"
+        found = f"character {text[pos]!r}" if pos is not None and pos < len(text) else "character"
     elif isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == _END):
         return _ends_early(text)
     else:

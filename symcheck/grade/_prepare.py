@@ -268,6 +268,22 @@ def largest_size(part) -> int:
     return SIZE_VALUES[0] + max(len(SIZE_VALUES), len(_dims_of(part.symbols))) - 1
 
 
+def _check_instance_sizes(part) -> None:
+    """Refuse a part whose symbols would be too big to draw: a catalogue may write a size as a
+    number (``X = [10000, 10000]``), and every instance holds each symbol's entries."""
+    from symcheck.errors import CatalogueError
+    from symcheck.limits import LIMITS
+
+    top, cap = largest_size(part), LIMITS["grade_matrix_entries"]
+    for name, shape in part.symbols.items():
+        dims = [top if isinstance(d, str) else int(d) for d in tuple(shape)]
+        entries = int(np.prod(dims)) if dims else 1
+        if entries > cap.value:
+            raise CatalogueError(f"the symbol {name} is {'×'.join(map(str, dims))} in its instances, "
+                                 f"{entries:,} entries, beyond {cap.describe()}", where=part.id,
+                                 fix="write its sizes as names (n, m) or as smaller numbers")
+
+
 def _size_draws(rng: np.random.Generator, dims: Sequence[str], count: int,
                 equal: tuple[str, str] | None = None) -> list[dict[str, int]]:
     """Return ``count`` size assignments; all dimensions distinct (except the pair ``equal``)."""
@@ -472,6 +488,7 @@ def prepare_symbolic(part, *, examples: int | None = None, truth=None,
     """
     from symcheck.grade._store import part_key
 
+    _check_instance_sizes(part)
     batch = max(1, (examples or DRAWS * BATCH) // DRAWS)
     settings = dict(batch=batch, draws=DRAWS, seed=SEED, probe=PROBE)
     # Two kinds of entries: one prepared from the truth derived here ("derived"), and one per

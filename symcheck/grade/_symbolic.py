@@ -153,8 +153,9 @@ def judge_symbolic(prepared, answer, *, shown: str | None = None) -> Judgement:
         comparison = compare_values(values, [d.truth for d in draws], tol=tol,
                                     probe=lambda: (evaluate_on(answer, [d], perturbed=True)[0] for d in draws))
     except _EVALUATION_ERRORS as exc:
+        what = getattr(exc, "what", None) or type(exc).__name__   # our own errors say what
         return Judgement("undecided", (Reason("UNDECIDED", f"your answer {shown} cannot be evaluated "
-                                              f"at random instances ({type(exc).__name__})"),))
+                                              f"at random instances ({what})"),))
     if comparison.outcome == EQUAL:
         return Judgement("correct", credit=1.0)
     if comparison.outcome == UNDECIDED:

@@ -219,3 +219,33 @@ def test_list_check_parses_every_formula(tmp_path, capsys):
     assert main(["list", "--check", "--catalogue", str(folder)]) == 3
     assert "9.1.first.ask.function" in capsys.readouterr().err
     assert main(["list", "--check"]) == 0                       # the shipped catalogue parses
+
+
+def test_definitions_that_double_at_every_step_are_refused_before_anything_is_built(tmp_path):
+    # H_k = hadamard(H_{k-1}, H_{k-1}) + H_{k-1}: 61 of them would be 2^61 nodes once
+    # substituted; loading (let alone deriving) used to hang
+    chain = ", ".join(f'["H{k}", "hadamard(H{k - 1}, H{k - 1}) + H{k - 1}"]' for k in range(1, 61))
+    text = GOOD_PART.replace('function = "a.T*X*b", wrt = "X", order = 1',
+                             f'function = "a.T*H60*b", wrt = "X", order = 1, '
+                             f'definitions = [["H0", "X"], {chain}]')
+    with pytest.raises(CatalogueError) as info:
+        load_file(_write(tmp_path, HEAD + text))
+    assert "ask.definitions[" in str(info.value) and "answer_nodes" in str(info.value)
+    # a few nested definitions, as the homework's MLP has, are fine
+    few = GOOD_PART.replace('function = "a.T*X*b", wrt = "X", order = 1',
+                            'function = "a.T*H2*b", wrt = "X", order = 1, definitions = '
+                            '[["H0", "X"], ["H1", "hadamard(H0, H0) + H0"], ["H2", "hadamard(H1, H1) + H1"]]')
+    load_file(_write(tmp_path, HEAD + few, name="few.toml"))
+
+
+def test_a_symbol_too_big_to_draw_is_a_catalogue_error_when_graded(tmp_path):
+    from symcheck.grade import Grader
+
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    _write(folder, HEAD + GOOD_PART.replace('X = ["m", "n"], a = ["m", 1], b = ["n", 1]',
+                                            'X = [10000, 10000], a = [10000, 1], b = [10000, 1]'))
+    grader = Grader(load_catalogue(folder))
+    with pytest.raises(CatalogueError) as info:
+        grader.grade_answer("9.1.first", "a*b.T")
+    assert "10000×10000" in str(info.value) and "grade_matrix_entries" in str(info.value)
