@@ -37,6 +37,7 @@ import difflib
 import os
 import re
 import stat
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -311,7 +312,14 @@ def _decode(text: str, where: str) -> dict:
         raise SubmissionError(f"this is not valid TOML ({what})", where=place,
                               fix="quote each id (\"1.4.first\" = ...), put each answer in "
                                   "quotes, and give each id once") from None
-    except (RecursionError, MemoryError, ValueError) as exc:
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):   # Python's own cap on an int's digits
+            raise SubmissionError(f"a number in the file has more than {sys.get_int_max_str_digits():,} "
+                                  "digits", where=where, fix="write answers as ordinary numbers, "
+                                  "or as text in quotes") from None
+        raise SubmissionError(f"the TOML parser refused the file (ValueError: {str(exc)[:120]})",
+                              where=where, fix="write plain numbers and one [answers] table") from None
+    except (RecursionError, MemoryError) as exc:
         raise SubmissionError(f"the TOML parser refused the file ({type(exc).__name__}: "
                               f"{str(exc)[:120]})", where=where,
                               fix="write plain numbers and one [answers] table") from None

@@ -195,3 +195,15 @@ def test_table_headers_count_against_the_values_limit(tmp_path):
     text = "".join(f"[t{i}]\n" for i in range(count))
     with pytest.raises(SubmissionError, match="more than"):
         read_submission(write(tmp_path, "g.toml", text))
+
+
+def test_a_number_with_thousands_of_digits_is_named_as_such(tmp_path):
+    # tomllib cannot build an int of more than sys.get_int_max_str_digits() digits
+    import sys
+
+    digits = sys.get_int_max_str_digits() + 700
+    path = write(tmp_path, "h.toml", f'[answers]\n"3.1.a5" = {"1" * digits}\n')
+    with pytest.raises(SubmissionError) as info:
+        read_submission(path)
+    assert "more than" in str(info.value) and "digits" in str(info.value)
+    assert "set_int_max_str_digits" not in str(info.value)
