@@ -79,7 +79,7 @@ HOSTILE = {
     "dotted_key_bomb": ("[answers]\n" + ".".join(["a"] * 100_000) + " = 1", "tables deep", "2"),
     "brackets": ("x = 1\n" + "]" * 1_000_000, "brackets, quotes and separators", "2"),
     "blank_lines": ("[answers]\n" + "\n" * 3_000_000, "bytes besides", None),
-    "huge_integer": ('[answers]\n"3.1.a5" = ' + "1" * 5000 + "\n", "refused the file", None),
+    "huge_integer": ('[answers]\n"3.1.a5" = ' + "1" * 5000 + "\n", "digits", None),
     "binary_ascii": (bytes(range(128)) * 20, "NUL byte", "1"),
     "binary": (bytes(range(255, -1, -1)) * 20, "not UTF-8", None),
     "not_utf8": (b'[answers]\n"1.4.first" = "\xff\xfe"\n', "not UTF-8", None),
