@@ -28,12 +28,17 @@ examples:
 
 
 def _seed(text: str) -> int:
+    from symcheck.limits import limit
+
+    most = limit("evaluate_seed").value
     try:
         value = int(text)
     except ValueError:
         value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"--seed={text!r} is not a non-negative integer; write e.g. 0")
+    if not 0 <= value <= most:
+        raise argparse.ArgumentTypeError(
+            f"--seed={text!r} is not a whole number from 0 to {most} (the limit evaluate_seed); "
+            "write e.g. --seed 0")
     return value
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from contextlib import contextmanager
 
+from symcheck._signals import signals_held
 from symcheck.errors import UsageError
 
 HELP = "grade one answer, a submission file, or a folder of them (a class); Gradescope output"
@@ -30,12 +33,19 @@ examples:
 def _jobs(text: str) -> int:
     import argparse
 
+    from symcheck.limits import limit
+
     try:
         value = int(text)
     except ValueError:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"--jobs={text!r} is not a positive integer; write e.g. 2")
+    most = limit("batch_jobs").value
+    if value > most:
+        raise argparse.ArgumentTypeError(
+            f"--jobs={text!r} is more than {most} worker processes (the limit batch_jobs); "
+            f"write at most --jobs {most}, best the number of CPU cores ({os.cpu_count() or 1})")
     return value
 
 
@@ -50,7 +60,8 @@ def register(subparsers) -> None:
     parser.add_argument("--part", metavar="ID", help="grade one answer to the part ID")
     parser.add_argument("--batch", metavar="DIR", help="grade every *.toml file of the folder DIR")
     parser.add_argument("--jobs", type=_jobs, default=1, metavar="N",
-                        help="with --batch: worker processes (default 1)")
+                        help="with --batch: worker processes (default 1, at most the limit "
+                             "batch_jobs of symcheck.limits)")
     parser.add_argument("--format", choices=("text", "json", "gradescope"), default=None,
                         help="for FILE: text (default), json, or gradescope (results.json)")
     parser.add_argument("--json", action="store_true", help="print JSON (same as --format json)")
@@ -94,6 +105,19 @@ def _mode(args) -> str:
                              fix="give a FILE instead of --part")
         return "part"
     return "file"
+
+
+def _checked_out(args, *, suffixes=None, example=None, batch: bool = False):
+    """Check the --out path before any work (the library's check, said as --out); return the
+    paths that will be written."""
+    from symcheck.grade import BatchResult
+
+    try:
+        if batch:
+            return BatchResult.output_paths(args.out)
+        return [BatchResult.check_output_path(args.out, suffixes=suffixes, example=example)]
+    except UsageError as err:
+        raise UsageError(err.what, where=f"--out {args.out!r}", fix=err.fix) from None
 
 
 def _catalogue(args):
@@ -149,6 +173,8 @@ def format_submission(result, issues=()) -> str:
 def _run_part(args, fmt) -> int:
     from symcheck.grade import Grader
 
+    if args.out is not None:
+        _checked_out(args)
     catalogue = _catalogue(args)
     catalogue.part(args.part)  # unknown id: a UsageError with close matches
     result = Grader(catalogue).grade_answer(args.part, args.target)
@@ -160,11 +186,15 @@ def _run_part(args, fmt) -> int:
 def _run_file(args, fmt) -> int:
     from symcheck.grade import Grader, read_submission, write_gradescope_results
 
-    catalogue = _catalogue(args)
     if fmt == "gradescope":
         if args.out is None:
             raise UsageError("--format gradescope needs --out", where="--out",
                              fix="add --out results.json")
+        _checked_out(args, suffixes=(".json",), example="results.json")
+    elif args.out is not None:
+        _checked_out(args)
+    catalogue = _catalogue(args)
+    if fmt == "gradescope":
         doc = write_gradescope_results(args.target, args.out, catalogue=catalogue)
         print(f"wrote {args.out}: score {doc['score']:g}/"
               f"{sum(t['max_score'] for t in doc['tests']):g}")
@@ -184,15 +214,10 @@ def _run_file(args, fmt) -> int:
 
 
 def _run_batch(args) -> int:
-    from pathlib import Path
-
     from symcheck._progress import ProgressBar
     from symcheck.grade import grade_batch
 
-    out = Path(args.out)
-    if out.suffix not in (".csv", ".json"):
-        raise UsageError(f"--out={args.out!r} must end in .csv or .json", where="--out",
-                         fix="write e.g. --out grades.csv")
+    paths = _checked_out(args, batch=True)  # before any work: a bad path is refused at once
     bars: list[ProgressBar] = []
 
     def progress(done: int, total: int) -> None:
@@ -201,30 +226,105 @@ def _run_batch(args) -> int:
                                     sys.stderr.isatty()))
         bars[0].update(done)
 
-    executors = None
-    if args.jobs > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    with _sigterm_interrupts():
+        executors = None
+        if args.jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-        # One single-process pool per job, each owning a share of the parts (split_parts), so the
-        # parts are prepared in parallel, each by one worker only; fork: the workers inherit the
-        # catalogue the parent loaded.  (On 24,600 answers this is 1.8× --jobs 1 with an empty
-        # store, where one shared pool, with every part prepared first in the parent, was 1.5×.)
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        executors = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(args.jobs)]
-    try:
-        result = grade_batch(args.batch, executor=executors, catalogue=args.catalogue,
-                             progress=progress, render=out.suffix[1:])
-    finally:
-        if bars:
-            bars[0].close()
-        for executor in executors or ():
-            executor.shutdown(cancel_futures=True)
-    written = result.write(out)
+            # One single-process pool per job, each owning a share of the parts (split_parts), so
+            # the parts are prepared in parallel, each by one worker only; fork: the workers
+            # inherit the catalogue the parent loaded.  (On 24,600 answers this is 1.8× --jobs 1
+            # with an empty store, where one shared pool, with every part prepared first in the
+            # parent, was 1.5×.)
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            executors = [ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                             initializer=_worker_signals)
+                         for _ in range(args.jobs)]
+        stopped = False
+        try:
+            result = grade_batch(args.batch, executor=executors, catalogue=args.catalogue,
+                                 progress=progress, render=paths[0].suffix[1:])
+        except BaseException:
+            stopped = True  # interrupted (Ctrl-C, SIGTERM) or failed: end the workers now
+            raise
+        finally:
+            if bars:
+                bars[0].close()
+            with signals_held():
+                _stop_workers(executors or (), stopped)
+        written = result.write(paths[0])
     print(result.format_summary())
     print("wrote " + " and ".join(str(p) for p in written))
     return 0
+
+
+_STOP_SECONDS = 3.0     # a stopped batch's workers get this long to exit before they are killed
+
+
+def _worker_signals() -> None:
+    """Run first in each batch worker: Ctrl-C is the parent's (which stops the workers), and
+    SIGTERM ends the worker at once (not the parent's handler, inherited by fork)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """For the block: SIGTERM interrupts this process as Ctrl-C does (KeyboardInterrupt, exit
+    130), so the batch stops its workers and removes its temporary files before it exits."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def interrupt(signum, frame):
+        if os.getpid() != owner:  # a worker forked before its initializer ran: just end
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
+
+
+def _stop_workers(executors, stopped: bool) -> None:
+    """Shut the executors down; when the batch was ``stopped``, drop the queued work and end
+    the worker processes now (SIGTERM, then SIGKILL after _STOP_SECONDS), not after their
+    current chunk."""
+    import time
+
+    if not stopped:
+        for executor in executors:
+            executor.shutdown(cancel_futures=True)
+        return
+    processes = [process for executor in executors
+                 for process in tuple((getattr(executor, "_processes", None) or {}).values())]
+    managers = [getattr(executor, "_executor_manager_thread", None) for executor in executors]
+    for executor in executors:
+        executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + _STOP_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
+    for manager in managers:
+        if manager is not None:
+            manager.join(max(0.0, deadline - time.monotonic()))
 
 
 def run(args) -> int:

@@ -38,11 +38,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Sequence
 
+from symcheck._signals import signals_held
 from symcheck.errors import SymcheckError, UsageError
 from symcheck.grade._submission import SubmissionIssue, find_submissions, read_submission
 
 __all__ = ["BatchRow", "BatchResult", "FileOutcome", "grade_batch", "grade_file", "split_parts", "summarise",
-           "write_atomically", "ROW_FIELDS"]
+           "write_atomically", "write_files_atomically", "check_output_path", "batch_output_paths",
+           "ROW_FIELDS"]
 
 ROW_FIELDS = ("student", "id", "verdict", "score", "max_score", "codes", "feedback",
               "carried_forward_from")
@@ -203,22 +205,31 @@ class BatchResult:
             out += [f"  {p}" for p in problems]
         return "\n".join(out)
 
-    def write(self, out: Path | str) -> list[Path]:
-        """Write the rows to ``out`` (.csv or .json) and, for CSV, the summary beside it.
+    @staticmethod
+    def output_paths(out: Path | str) -> list[Path]:
+        """Return the paths :meth:`write` would write for ``out``, checked: call it before the
+        grading, so a bad path is refused at once (:func:`batch_output_paths`)."""
+        return batch_output_paths(out)
 
-        Returns the paths written.  Each file is written atomically (:func:`write_atomically`).
+    @staticmethod
+    def check_output_path(path: Path | str, *, suffixes: Sequence[str] | None = None,
+                          example: str | None = None) -> Path:
+        """Return ``path`` as a Path if one output file can be written there, else raise
+        UsageError naming it (:func:`check_output_path`; for Gradescope results too)."""
+        return check_output_path(path, suffixes=suffixes, example=example)
+
+    def write(self, out: Path | str) -> list[Path]:
+        """Write the rows to ``out`` (.csv or .json) and, for CSV, the summary beside it
+        (``NAME-summary.csv``).
+
+        Returns the paths written.  The paths are checked first (:func:`batch_output_paths`),
+        then written atomically as a whole (:func:`write_files_atomically`): both files are
+        replaced, or neither.
         """
-        out = Path(out)
-        if out.suffix == ".json":
-            write_atomically(out, self.to_json())
-            return [out]
-        if out.suffix == ".csv":
-            summary = out.with_name(out.stem + "-summary.csv")
-            write_atomically(out, self.to_csv())
-            write_atomically(summary, self.summary_csv())
-            return [out, summary]
-        raise UsageError(f"--out={str(out)!r} must end in .csv or .json", where="--out",
-                         fix="write e.g. --out grades.csv")
+        paths = batch_output_paths(out)
+        texts = [self.to_json()] if len(paths) == 1 else [self.to_csv(), self.summary_csv()]
+        write_files_atomically(list(zip(paths, texts)))
+        return paths
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
@@ -305,38 +316,151 @@ def summarise(rows: Iterable[BatchRow], wrong_answers: dict[tuple[str, str], str
 
 # --------------------------------------------------------------------------- atomic output
 
+_WRITE_FIX = "write into a folder that exists and that you may write to"
+
+
+def check_output_path(path: Path | str, *, suffixes: Sequence[str] | None = None,
+                      example: str | None = None) -> Path:
+    """Return ``path`` as a Path when a file can be written there, else raise UsageError.
+
+    Meant to run before any work, so that a bad path is refused at once, not after the
+    grading: the path must not be empty, end in a slash, or name an existing folder or an
+    existing non-regular file (a device, a FIFO); given ``suffixes``, it must end in one of
+    them (``example``, default ``grades`` and the first suffix, is the file name the error
+    suggests); and its folder must exist.  The error's ``where`` is the path.
+
+    >>> check_output_path("grades.csv", suffixes=(".csv", ".json")).name
+    'grades.csv'
+    >>> check_output_path("")
+    Traceback (most recent call last):
+    ...
+    symcheck.errors.UsageError: the output path is empty; give the name of the file to write, e.g. grades.csv
+    """
+    text = os.fspath(path)
+    if not str(text).strip():
+        raise UsageError("the output path is empty",
+                         fix="give the name of the file to write, e.g. grades.csv")
+    path = Path(text)
+    where = str(text)
+    if path.is_dir() or str(text).endswith(("/", os.sep)):
+        said = "it is a folder" if path.is_dir() else f"it ends in {str(text)[-1]!r}, so it names a folder"
+        raise UsageError(f"{said}, not a file", where=where,
+                         fix="give the name of a file to write (not of a folder), or move the folder away")
+    if os.path.lexists(path) and not path.is_symlink() and not path.is_file():
+        raise UsageError("it exists and is not a regular file (a device, a FIFO or a socket)",
+                         where=where, fix="give the name of a regular file to write")
+    if suffixes is not None and path.suffix not in suffixes:
+        raise UsageError(f"the file name must end in {' or '.join(suffixes)}", where=where,
+                         fix=f"name a file such as {example or 'grades' + suffixes[0]}")
+    folder = _folder(path)
+    if not folder.is_dir():
+        said = "does not exist" if not os.path.lexists(folder) else "is not a folder"
+        raise UsageError(f"cannot write here (the folder {str(folder)!r} {said})", where=where,
+                         fix=_WRITE_FIX)
+    return path
+
+
+def batch_output_paths(out: Path | str) -> list[Path]:
+    """Return the paths :meth:`BatchResult.write` writes for ``out``, checked before any work.
+
+    ``out`` must end in .csv (the rows; the per-part summary goes beside it, as
+    ``NAME-summary.csv``) or .json; every path is checked by :func:`check_output_path`.
+    """
+    out = check_output_path(out, suffixes=(".csv", ".json"))
+    if out.suffix == ".json":
+        return [out]
+    summary = out.with_name(out.stem + "-summary.csv")
+    try:
+        check_output_path(summary)
+    except UsageError as err:
+        raise UsageError(f"the summary written beside it, {str(summary)!r}: {err.what}",
+                         where=str(out), fix=err.fix) from None
+    return [out, summary]
+
+
 def write_atomically(path: Path | str, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder, fsync and rename.
 
     An interruption at any point leaves either the previous file (or none) or the whole new
-    one, never a part; the temporary file is removed on failure.
+    one, never a part; the temporary file is removed on failure.  A path that cannot be
+    written (:func:`check_output_path`) is a UsageError before anything is written.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    write_files_atomically([(path, text)])
+
+
+def write_files_atomically(items: Sequence[tuple[Path | str, str]]) -> None:
+    """Write each (path, text) as :func:`write_atomically` does, all of them or none.
+
+    Every path is checked and every temporary file written (and fsynced) before the first is
+    renamed, so a bad path, a full disk or an interruption while writing leaves every previous
+    file as it was; the renames then follow one another with SIGINT and SIGTERM held, so an
+    interruption cannot fall between them.
+    """
+    checked = [(check_output_path(path), text) for path, text in items]
+    temporaries: list[tuple[str, Path]] = []
     try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False,
+        for path, text in checked:
+            temporaries.append((_temporary_copy(path, text), path))
+        with signals_held():
+            for temporary, path in temporaries:
+                try:
+                    os.replace(temporary, path)
+                except OSError as exc:
+                    raise UsageError(f"cannot write here ({exc.strerror})", where=str(path),
+                                     fix=_WRITE_FIX) from None
+    except BaseException:
+        for temporary, _ in temporaries:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass  # renamed already, or never made
+        raise
+    for folder in dict.fromkeys(_folder(path) for path, _ in checked):
+        _fsync_folder(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _folder(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
+
+
+def _temporary_copy(path: Path, text: str) -> str:
+    """Write ``text`` to a new temporary file beside ``path``, fsynced; return its name."""
+    try:
+        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=_folder(path), delete=False,
                                              prefix=f".{path.name}.", suffix=".tmp", newline="")
     except OSError as exc:
         raise UsageError(f"cannot write here ({exc.strerror})", where=str(path),
-                         fix="write into a folder that exists and that you may write to") from None
+                         fix=_WRITE_FIX) from None
     try:
         with handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        # a temporary file is made 0600; the output gets the mode any new file gets (umask)
+        os.chmod(handle.name, 0o666 & ~_umask())
     except BaseException:
         try:
             os.unlink(handle.name)
         except OSError:
             pass
         raise
+    return handle.name
+
+
+def _fsync_folder(folder: Path) -> None:
+    """fsync a folder, so the renames in it survive a crash (where the platform allows)."""
     try:
         descriptor = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:
-        os.fsync(descriptor)  # the rename itself survives a crash
+        os.fsync(descriptor)
     except OSError:
         pass
     finally:

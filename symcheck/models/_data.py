@@ -108,6 +108,9 @@ def _parse(text: str, source: str, min_rows: int) -> Table:
     _check_header(columns, source)
     lines = [line for line in _LINE_END.split(text)[reader.line_num:] if line.strip()]
     _check_bound(len(lines), "csv_rows", "data rows", source)  # before reading a number
+    if not lines and min_rows > 0:
+        raise DataError("the file has a header line but no data rows", where=source,
+                        fix=f"give at least {min_rows} row(s) of numbers below the header")
     values = _fast_values(lines, len(columns))
     if values is None:  # quoted cells, or a bad cell to report by line and column
         values = _cell_by_cell(reader, columns, source)
@@ -126,6 +129,8 @@ def _fast_values(lines: list[str], width: int) -> np.ndarray | None:
     Return None when any line is not plain or any value is too large, so that the cell-by-cell
     reader finds and reports it.
     """
+    if not lines:
+        return np.empty((0, width), dtype=np.float64)
     cell = rf"[ \t]*{_DECIMAL.pattern}[ \t]*"
     row = re.compile(rf"{cell}(?:,{cell}){{{width - 1}}}")
     if not all(row.fullmatch(line) for line in lines):

@@ -273,6 +273,7 @@ def evaluate(data=None, *, target: str | None = None, test=None,
     (442, 5)
     """
     lambdas = _checked_lambdas(lambdas)
+    seed = _checked_seed(seed)
     if plots is not None:
         from symcheck.models._plots import require_matplotlib
 
@@ -377,6 +378,15 @@ def _checked_folds(cv: int, n_train: int) -> int:
         raise UsageError(f"cv={cv!r} folds cannot cross-validate {n_train} training rows",
                          where="--cv", fix=f"use between 2 and {most} folds (default 5)")
     return int(cv)
+
+
+def _checked_seed(seed: int) -> int:
+    cap = LIMITS["evaluate_seed"]
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= cap.value:
+        raise UsageError(f"seed={seed!r} is not a whole number from 0 to {cap.value} (the limit "
+                         f"{cap.name}: NumPy seeds its generators with 32 bits)", where="evaluate",
+                         fix="use a seed from 0 to 4294967295, e.g. 0")
+    return int(seed)
 
 
 def _checked_lambdas(lambdas: Sequence[float]) -> tuple[float, ...]:

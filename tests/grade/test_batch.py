@@ -10,6 +10,7 @@ import io
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from batch_standin import PARTS, make_standin
@@ -248,3 +249,97 @@ def test_rows_rendered_as_files_finish_read_back_as_the_rows(tmp_path, form, poo
         assert table[1:] == [[str(cell) for cell in row.to_csv()] for row in later.rows]
     else:
         assert json.loads(text)["rows"] == [row.to_dict() for row in later.rows]
+
+
+# --------------------------------------------------------------------------- output paths
+
+def _result(tmp_path):
+    return grade_batch(make_class(tmp_path / "class", 4), make_grader=make_standin)
+
+
+def test_a_csv_pair_is_refused_whole_when_the_summary_path_is_a_folder(tmp_path):
+    from symcheck.errors import UsageError
+
+    result = _result(tmp_path)
+    (tmp_path / "g-summary.csv").mkdir()
+    with pytest.raises(UsageError, match="g-summary.csv.*it is a folder") as caught:
+        result.write(tmp_path / "g.csv")
+    assert caught.value.where == str(tmp_path / "g.csv")
+    assert "--" not in str(caught.value)  # the library does not speak in command-line flags
+    assert sorted(os.listdir(tmp_path)) == ["class", "g-summary.csv"]  # g.csv not written
+
+
+def test_a_csv_pair_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
+    """Both temporary files are written before either is renamed: a failure writing the
+    second leaves the first file as it was."""
+    import tempfile
+
+    result = _result(tmp_path)
+    (tmp_path / "g.csv").write_text("old rows\n")
+    (tmp_path / "g-summary.csv").write_text("old summary\n")
+    real = tempfile.NamedTemporaryFile
+
+    def second_fails(*args, **kwargs):
+        if kwargs.get("prefix", "").startswith(".g-summary.csv."):
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", second_fails)
+    from symcheck.errors import UsageError
+
+    with pytest.raises(UsageError, match="cannot write here"):
+        result.write(tmp_path / "g.csv")
+    assert (tmp_path / "g.csv").read_text() == "old rows\n"
+    assert (tmp_path / "g-summary.csv").read_text() == "old summary\n"
+    assert sorted(os.listdir(tmp_path)) == ["class", "g-summary.csv", "g.csv"]  # no temporary file
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", real)
+    assert result.write(tmp_path / "g.csv") == [tmp_path / "g.csv", tmp_path / "g-summary.csv"]
+    assert (tmp_path / "g.csv").read_text().startswith("student,id,verdict")
+
+
+@pytest.mark.parametrize("case, said", [
+    ("", "the output path is empty"),
+    ("folder", "it is a folder, not a file"),
+    ("new.csv/", "so it names a folder"),
+    (os.devnull, "is not a regular file"),
+    ("no/g.csv", "cannot write here (the folder"),
+    ("g.txt", "must end in .csv or .json"),
+    ("g.CSV", "must end in .csv or .json"),
+])
+def test_bad_output_paths_are_usage_errors_naming_the_path(tmp_path, monkeypatch, case, said):
+    from symcheck.errors import UsageError
+    from symcheck.grade import BatchResult
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(UsageError) as caught:
+        BatchResult.output_paths(case)
+    assert said in caught.value.what and (not case or caught.value.where == case)
+    assert caught.value.fix and "--" not in str(caught.value)
+    if not case.endswith((".txt", ".CSV")):
+        with pytest.raises(UsageError, match=said.replace("(", r"\(")):
+            write_atomically(case, "x")
+    assert sorted(os.listdir(tmp_path)) == ["folder"]
+
+
+def test_good_output_paths_are_returned(tmp_path, monkeypatch):
+    from symcheck.grade import BatchResult
+
+    monkeypatch.chdir(tmp_path)
+    assert BatchResult.output_paths("g.csv") == [Path("g.csv"), Path("g-summary.csv")]
+    assert BatchResult.output_paths("out.json") == [Path("out.json")]
+    assert BatchResult.check_output_path("results.json", suffixes=(".json",)) == Path("results.json")
+    (tmp_path / "g.csv").write_text("an old file is replaced\n")
+    assert BatchResult.output_paths("g.csv")[0] == Path("g.csv")
+
+
+def test_written_files_get_the_mode_of_any_new_file(tmp_path):
+    # the temporary file behind an atomic write is 0600; the output must follow the umask
+    before = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "grades.csv", "a,b\n")
+        plain = tmp_path / "plain.csv"
+        plain.write_text("a,b\n")
+    finally:
+        os.umask(before)
+    assert (tmp_path / "grades.csv").stat().st_mode & 0o777 == plain.stat().st_mode & 0o777 == 0o644
