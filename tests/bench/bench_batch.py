@@ -251,6 +251,10 @@ def test_hostile_files_are_answered_within_2_s_and_bounded_memory(tmp_path):
 
     cases = {name: content for name, (content, _, _) in HOSTILE.items()}
     cases["five_mb_answer"] = '[answers]\n"1.4.first" = "' + "x" * 5_000_000 + '"\n'
+    # 50-line derivations whose lines are each right and within the work limit, together over it
+    line = '"2*kron(Identity(n), Identity(n))' + "*kron(X, X)^-1*kron(X, X)" * 2 + '"'
+    cases["heavy_chains"] = "[answers]\n" + "".join(
+        f'"{part}" = [{", ".join([line] * 50)}]\n' for part in ("1.3.second", "1.1.second", "1.2.second"))
     grader = Grader(load_catalogue())
     for part_id in KNOWN:           # prepare the parts first: that is once per run, not per file
         grader.grade_answer(part_id, "0")

@@ -85,6 +85,7 @@ HOSTILE = {
     "not_utf8": (b'[answers]\n"1.4.first" = "\xff\xfe"\n', "not UTF-8", None),
     "too_many_answers": ("[answers]\n" + "".join(f'"k{i}" = "x"\n' for i in range(1500)),
                          "answers", None),
+    "table_headers": ("".join(f"[t{i}]\n" for i in range(20_001)), "values", "20001"),
 }
 
 
