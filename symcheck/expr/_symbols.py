@@ -57,7 +57,7 @@ def dimension(name: str | int) -> sp.Expr:
                              fix="use a size name such as n for a large size")
         return dimension(int(text))
     if not _NAME.fullmatch(text):
-        if any(ch.isdigit() for ch in text):
+        if any(ch.isdigit() and not ch.isascii() for ch in text):
             raise UsageError(f"dimension={text!r} uses digits other than ASCII 0-9", where="shape",
                              fix="write sizes with the digits 0-9, e.g. 3, or a name such as m")
         raise UsageError(f"dimension={name!r} is neither a positive integer nor a name",

@@ -435,7 +435,8 @@ def _infer_factor(walker, raw, elementwise):
                            f"write {name}′(z), read as the homework defines it")
         what = f"{name}′ (a derivative)" if primed else f"a superscript or subscript on the function {name}"
         raise LangFail("UNSUPPORTED", f"{what} is not part of the answer language", primary.start,
-                       DERIVATIVE_HINT)
+                       DERIVATIVE_HINT if primed else f"write {name}(x)^2 for a power; an inverse "
+                       f"function ({name}^{{-1}}) is not read: give its value as a number")
     subs = [p for p in posts if p.op == "sub"]
     if len(subs) > 1:
         raise LangFail("SYNTAX", "two subscripts on one name", subs[1].start, "write one subscript")
