@@ -33,6 +33,10 @@ __all__ = ["Grader", "KeyJudgement", "grade_answer", "grade_submission", "judge_
 
 _LITERAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")   # ASCII digits only
 _NETWORK = "net221"
+# A second derivative written as the linear map: dX ↦ 2*dX, dX -> dX*(a*b.T + b*a.T), dX \mapsto ...
+_MAP_ARROWS = re.compile(r"↦|⟼|\|->|->|\\mapsto\b")
+_MAP_FORM = re.compile(r"\s*(?:d|\\mathrm\{d\}\s*)(?P<var>[A-Za-z][A-Za-z0-9_]*)\s*"
+                       r"(?:↦|⟼|\|->|->|\\mapsto\b)\s*")
 
 
 @dataclass
@@ -117,6 +121,7 @@ class Grader:
         self._work_sizes: dict[str, dict[str, int]] = {}
         # part id -> (prepared, its truth_dims, the AnswerContext answers are parsed in)
         self._contexts: dict[str, tuple] = {}
+        self._map_contexts: dict[str, object] = {}   # part id -> the context of a map's formula
 
     # -- set-up ----------------------------------------------------------------------------------
     @property
@@ -248,6 +253,9 @@ class Grader:
     def _grade_symbolic(self, part, prepared, text: str) -> GradeResult:
         from symcheck.grade._symbolic import judge_symbolic
 
+        form = _MAP_FORM.match(text) if part.ask.wrt and _MAP_ARROWS.search(text) else None
+        if form is not None:
+            return self._grade_map(part, prepared, text, form)
         try:
             answer = self._parse_symbolic(part, text, where=part.id, prepared=prepared)
         except AnswerError as err:
@@ -292,6 +300,45 @@ class Grader:
         verdict = "correct" if judgement.correct else "incorrect"
         return _result(part, verdict, 1.0 if judgement.correct else 0.0, judgement.reasons,
                        target.text, text), claim
+
+    # -- a second derivative as the map dX ↦ H[dX] -------------------------------------------------
+    def _grade_map(self, part, prepared, text: str, form) -> GradeResult:
+        from symcheck.grade._language import AnswerContext
+        from symcheck.grade._symbolic import judge_map
+
+        wrt = part.ask.wrt
+        direction = "d" + wrt
+        start = form.end()
+        if form.group("var") != wrt or direction in part.symbols:
+            return _refused(part, AnswerError(
+                f"the map's variable is d{form.group('var')}, but this part differentiates by {wrt}",
+                code="UNKNOWN_SYMBOL", where=part.id, column=1,
+                fix=f"write {direction} ↦ … (or {direction} -> …) with {direction} in the formula"),
+                text, prepared.truth_text)
+        context = self._map_contexts.get(part.id)
+        if context is None:
+            context = self._map_contexts[part.id] = AnswerContext(
+                {**part.symbols, direction: tuple(part.symbols[wrt])}, definitions=answer_definitions(part),
+                shape=tuple(part.symbols[wrt]), aliases=dict(part.aliases) or None)
+        try:
+            body = context.parse(text[start:], where=part.id)
+            sizes = self._work_sizes.get(part.id)
+            if sizes is None:
+                sizes = self._work_sizes[part.id] = _work_sizes(part)
+            _check_work(body, part, part.id, sizes)
+        except AnswerError as err:
+            if err.column:   # the column in the whole text, not in the formula after the arrow
+                err = AnswerError(err.what, code=err.code, where=part.id, column=err.column + start,
+                                  fix=err.fix)
+            return _refused(part, err, text, prepared.truth_text)
+        shown = f"{direction} ↦ {body.plain()}"
+        key = (part.id, "map", shown)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return replace(cached[0], answer=text)
+        result = _judged(part, judge_map(prepared, body, direction, shown), prepared.truth_text, text)
+        self._remember(key, (result, None))
+        return result
 
     # -- derivation chains -----------------------------------------------------------------------
     def _grade_chain(self, part, target, lines: list):

@@ -26,7 +26,7 @@ from symcheck.errors import AnswerError
 from symcheck.grade._result import Reason
 from symcheck.tolerances import tolerance
 
-__all__ = ["Judgement", "judge_symbolic", "evaluate_on", "answer_shape", "truth_dims"]
+__all__ = ["Judgement", "judge_map", "judge_symbolic", "evaluate_on", "answer_shape", "truth_dims"]
 
 _EVALUATION_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, np.linalg.LinAlgError,
                       AnswerError, MemoryError)   # an index beyond the size drawn, say
@@ -404,3 +404,74 @@ def _size_one_explains(prepared, case, tol) -> bool:
     symmetric = all(d.truth.shape[1] == d.truth.shape[2] for d in prepared.draws) \
         and prepared.truth_symmetric(tol)
     return symmetric or not equal_values(truths, [np.swapaxes(t, 1, 2) for t in truths], tol)
+
+
+# -- a second derivative written as the linear map dX ↦ H[dX] -----------------------------------
+
+def judge_map(prepared, body, direction: str, shown: str, tol=None) -> Judgement:
+    """Judge ``body`` (an answer in the symbols and ``direction``, the dX of ``dX ↦ body``) as
+    the second derivative of a scalar function, the map dX ↦ H[dX] with vec(H[dX]) = H·vec(dX)
+    for the part's vec-Hessian H (column-major vec).
+
+    The map is applied to random directions dX on the part's instances, drawn once per part
+    with a fixed seed; its values are compared with H·vec(dX), unvec'd to the shape of dX.
+    """
+    tol = tol or tolerance(prepared.part.grading.tolerance)
+    noun, truth = _noun(prepared), prepared.truth_text
+    wrt = prepared.part.ask.wrt
+    from symcheck.grade._prepare import SEED
+
+    rng = np.random.default_rng(SEED + 11)
+    answers, expected = [], []
+    try:
+        for d in prepared.draws:
+            rows, cols = (d.sizes[x] if isinstance(x, str) else int(x) for x in prepared.part.symbols[wrt])
+            if d.truth.shape[1:] != (rows * cols, rows * cols):
+                return Judgement("undecided", (Reason(
+                    "UNSUPPORTED", f"the map form {direction} ↦ … is read for the second derivative of a "
+                    f"scalar function; this part's {noun} is {_truth_shape_text(prepared)}: write it "
+                    "as that matrix"),))
+            batch = d.truth.shape[0]
+            step = rng.standard_normal((batch, rows, cols))
+            values = dict(d.values)
+            values[direction] = step
+            with np.errstate(all="ignore"):
+                got = body.evaluate_unchecked(values, d.sizes)
+            if got.ndim == 1:
+                got = got.reshape(-1, 1, 1)
+            if got.shape[1:] == (1, 1) and not got.any():   # dX ↦ 0, the zero map
+                got = np.zeros((batch, rows, cols))
+            if got.shape[1:] != (rows, cols):
+                return Judgement("incorrect", (Reason(
+                    "SHAPE", f"your map {shown} gives {_shape_text(got.shape[1:])}, but the second "
+                    f"derivative maps {direction} ({rows}×{cols} here) to a matrix of its shape"),))
+            if got.shape[0] != batch:
+                got = np.broadcast_to(got, (batch, rows, cols))
+            vec = step.transpose(0, 2, 1).reshape(batch, rows * cols)           # column-major vec
+            applied = np.einsum("bij,bj->bi", d.truth, vec)
+            answers.append(got)
+            expected.append(applied.reshape(batch, cols, rows).transpose(0, 2, 1))  # unvec
+    except _EVALUATION_ERRORS as exc:
+        what = getattr(exc, "what", None) or type(exc).__name__
+        return Judgement("undecided", (Reason("UNDECIDED", f"your map {shown} cannot be evaluated at "
+                                              f"random instances ({what})"),))
+    comparison = compare_values(answers, expected, tol=tol)
+    if comparison.outcome == EQUAL:
+        return Judgement("correct", credit=1.0)
+    if comparison.outcome == UNDECIDED:
+        return Judgement("undecided", (Reason("UNDECIDED", f"symcheck cannot decide whether your map "
+                                              f"{shown} is the second derivative: {comparison.reason}"),))
+    factors = constant_factor(answers, expected)
+    name = None if factors is None else factor_text(factors, [d.sizes for d in prepared.draws])
+    if name == "-1":
+        return Judgement("incorrect", (Reason(
+            "SIGN", f"your map {shown} is minus the second derivative {direction} ↦ H[{direction}] of "
+                    f"the {noun} {truth}: check the sign"),))
+    if name is not None and name != "1":
+        return Judgement("incorrect", (Reason(
+            "FACTOR", f"your map {shown} is {name} times the second derivative {direction} ↦ "
+                      f"H[{direction}] of the {noun} {truth} (a factor c = {name})"),))
+    return Judgement("incorrect", (Reason(
+        "NOT_EQUIVALENT", f"your map {shown} is not the second derivative {direction} ↦ H[{direction}] "
+                          f"of the {noun} {truth}: they differ at random {direction} (largest relative "
+                          f"difference {comparison.max_rel:.2g})"),))
