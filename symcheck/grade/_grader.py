@@ -309,12 +309,19 @@ class Grader:
         wrt = part.ask.wrt
         direction = "d" + wrt
         start = form.end()
-        if form.group("var") != wrt or direction in part.symbols:
-            return _refused(part, AnswerError(
-                f"the map's variable is d{form.group('var')}, but this part differentiates by {wrt}",
-                code="UNKNOWN_SYMBOL", where=part.id, column=1,
-                fix=f"write {direction} ↦ … (or {direction} -> …) with {direction} in the formula"),
-                text, prepared.truth_text)
+        refusal = None
+        if form.group("var") != wrt:
+            refusal = AnswerError(f"the map's variable is d{form.group('var')}, but this part "
+                                  f"differentiates by {wrt}", code="UNKNOWN_SYMBOL", where=part.id,
+                                  column=1, fix=f"write {direction} ↦ … (or {direction} -> …) with "
+                                                f"{direction} in the formula")
+        elif wrt not in part.symbols or direction in part.symbols or direction in dict(part.ask.definitions):
+            refusal = AnswerError(f"the map form {direction} ↦ … cannot be read for this part ({wrt} is "
+                                  f"not one of its symbols, or {direction} already names something)",
+                                  code="UNSUPPORTED", where=part.id, column=1,
+                                  fix="write the second derivative as its matrix")
+        if refusal is not None:
+            return _refused(part, refusal, text, prepared.truth_text)
         context = self._map_contexts.get(part.id)
         if context is None:
             context = self._map_contexts[part.id] = AnswerContext(
