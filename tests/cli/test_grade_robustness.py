@@ -47,9 +47,8 @@ def test_the_jobs_limit_is_a_row_of_the_table():
 
 @pytest.mark.parametrize("jobs", ["65", "3000", "99999999999999999999", "9" * 5000])
 def test_too_many_jobs_is_a_usage_error_before_any_work(capsys, no_grading, jobs):
-    start = time.perf_counter()
+    # no_grading makes any grading raise: the refusal comes before any work
     code, _, err = grade(capsys, "--batch", "d", "--jobs", jobs, "--out", "g.csv")
-    assert time.perf_counter() - start < 1
     assert code == 2, err
     assert "--jobs" in err and "more than 64 worker processes (the limit batch_jobs)" in err \
         or "not a positive integer" in err
@@ -192,13 +191,11 @@ def test_a_stopped_batch_ends_its_workers_and_leaves_no_file(tmp_path, how):
             assert len(workers) == 2 and batch.poll() is None, "the workers did not start"
             time.sleep(0.2)  # the workers are grading
             assert batch.poll() is None, "the batch finished before it could be stopped"
-            stopped = time.monotonic()
             if how == "SIGTERM":
                 batch.send_signal(signal.SIGTERM)       # kill -TERM: the parent only
             else:
                 os.killpg(batch.pid, signal.SIGINT)     # Ctrl-C: the whole process group
-            batch.wait(timeout=10)
-            assert time.monotonic() - stopped < 5
+            batch.wait(timeout=10)   # a guard against a hang, not a speed target
             deadline = time.monotonic() + 3
             while any(map(_alive, workers)) and time.monotonic() < deadline:
                 time.sleep(0.05)
