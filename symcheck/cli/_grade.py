@@ -7,7 +7,6 @@ import os
 import sys
 from contextlib import contextmanager
 
-from symcheck._signals import signals_held
 from symcheck.errors import UsageError
 
 HELP = "grade one answer, a submission file, or a folder of them (a class); Gradescope output"
@@ -110,12 +109,12 @@ def _mode(args) -> str:
 def _checked_out(args, *, suffixes=None, example=None, batch: bool = False):
     """Check the --out path before any work (the library's check, said as --out); return the
     paths that will be written."""
-    from symcheck.grade import BatchResult
+    from symcheck.grade import batch_output_paths, check_output_path
 
     try:
         if batch:
-            return BatchResult.output_paths(args.out)
-        return [BatchResult.check_output_path(args.out, suffixes=suffixes, example=example)]
+            return batch_output_paths(args.out)
+        return [check_output_path(args.out, suffixes=suffixes, example=example)]
     except UsageError as err:
         raise UsageError(err.what, where=f"--out {args.out!r}", fix=err.fix) from None
 
@@ -215,7 +214,7 @@ def _run_file(args, fmt) -> int:
 
 def _run_batch(args) -> int:
     from symcheck._progress import ProgressBar
-    from symcheck.grade import grade_batch
+    from symcheck.grade import grade_batch, pinned_workers
 
     paths = _checked_out(args, batch=True)  # before any work: a bad path is refused at once
     bars: list[ProgressBar] = []
@@ -227,49 +226,17 @@ def _run_batch(args) -> int:
         bars[0].update(done)
 
     with _sigterm_interrupts():
-        executors = None
-        if args.jobs > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # One single-process pool per job, each owning a share of the parts (split_parts), so
-            # the parts are prepared in parallel, each by one worker only; fork: the workers
-            # inherit the catalogue the parent loaded.  (On 24,600 answers this is 1.8× --jobs 1
-            # with an empty store, where one shared pool, with every part prepared first in the
-            # parent, was 1.5×.)
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            executors = [ProcessPoolExecutor(max_workers=1, mp_context=context,
-                                             initializer=_worker_signals)
-                         for _ in range(args.jobs)]
-        stopped = False
         try:
-            result = grade_batch(args.batch, executor=executors, catalogue=args.catalogue,
-                                 progress=progress, render=paths[0].suffix[1:])
-        except BaseException:
-            stopped = True  # interrupted (Ctrl-C, SIGTERM) or failed: end the workers now
-            raise
+            with pinned_workers(args.jobs) as executors:
+                result = grade_batch(args.batch, executor=executors, catalogue=args.catalogue,
+                                     progress=progress, render=paths[0].suffix[1:])
         finally:
             if bars:
                 bars[0].close()
-            with signals_held():
-                _stop_workers(executors or (), stopped)
         written = result.write(paths[0])
     print(result.format_summary())
     print("wrote " + " and ".join(str(p) for p in written))
     return 0
-
-
-_STOP_SECONDS = 3.0     # a stopped batch's workers get this long to exit before they are killed
-
-
-def _worker_signals() -> None:
-    """Run first in each batch worker: Ctrl-C is the parent's (which stops the workers), and
-    SIGTERM ends the worker at once (not the parent's handler, inherited by fork)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager
@@ -296,35 +263,6 @@ def _sigterm_interrupts():
         yield
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
-
-
-def _stop_workers(executors, stopped: bool) -> None:
-    """Shut the executors down; when the batch was ``stopped``, drop the queued work and end
-    the worker processes now (SIGTERM, then SIGKILL after _STOP_SECONDS), not after their
-    current chunk."""
-    import time
-
-    if not stopped:
-        for executor in executors:
-            executor.shutdown(cancel_futures=True)
-        return
-    processes = [process for executor in executors
-                 for process in tuple((getattr(executor, "_processes", None) or {}).values())]
-    managers = [getattr(executor, "_executor_manager_thread", None) for executor in executors]
-    for executor in executors:
-        executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    deadline = time.monotonic() + _STOP_SECONDS
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-    for process in processes:
-        if process.is_alive():
-            process.kill()
-            process.join(1.0)
-    for manager in managers:
-        if manager is not None:
-            manager.join(max(0.0, deadline - time.monotonic()))
 
 
 def run(args) -> int:

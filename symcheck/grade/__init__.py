@@ -13,11 +13,12 @@ __all__ = ["GRADE_VERDICTS", "GradeResult", "Grader", "KeyJudgement", "PartRepor
 
 # Submissions, batches and Gradescope (symcheck/grade/_submission.py, _batch.py, _gradescope.py).
 from symcheck.grade._submission import Submission, SubmissionIssue, find_submissions, read_submission  # noqa: E402,E501
-from symcheck.grade._batch import BatchResult, BatchRow, grade_batch, split_parts, write_atomically  # noqa: E402,E501
+from symcheck.grade._batch import (BatchResult, BatchRow, batch_output_paths, check_output_path,  # noqa: E402
+                                   grade_batch, pinned_workers, split_parts, write_atomically)
 from symcheck.grade._gradescope import gradescope_results, write_gradescope_results  # noqa: E402
 
-__all__ += ["BatchResult", "BatchRow", "Submission", "SubmissionIssue", "find_submissions",
-            "grade_batch", "gradescope_results", "read_submission", "split_parts",
+__all__ += ["BatchResult", "BatchRow", "Submission", "SubmissionIssue", "batch_output_paths",
+            "check_output_path", "find_submissions", "grade_batch", "pinned_workers", "gradescope_results", "read_submission", "split_parts",
             "write_atomically", "write_gradescope_results"]
 
 # The answer language (symcheck/grade/_language.py).

@@ -44,7 +44,7 @@ from symcheck.grade._submission import SubmissionIssue, find_submissions, read_s
 
 __all__ = ["BatchRow", "BatchResult", "FileOutcome", "grade_batch", "grade_file", "split_parts", "summarise",
            "write_atomically", "write_files_atomically", "check_output_path", "batch_output_paths",
-           "ROW_FIELDS"]
+           "pinned_workers", "ROW_FIELDS"]
 
 ROW_FIELDS = ("student", "id", "verdict", "score", "max_score", "codes", "feedback",
               "carried_forward_from")
@@ -204,19 +204,6 @@ class BatchResult:
             out.append(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}:")
             out += [f"  {p}" for p in problems]
         return "\n".join(out)
-
-    @staticmethod
-    def output_paths(out: Path | str) -> list[Path]:
-        """Return the paths :meth:`write` would write for ``out``, checked: call it before the
-        grading, so a bad path is refused at once (:func:`batch_output_paths`)."""
-        return batch_output_paths(out)
-
-    @staticmethod
-    def check_output_path(path: Path | str, *, suffixes: Sequence[str] | None = None,
-                          example: str | None = None) -> Path:
-        """Return ``path`` as a Path if one output file can be written there, else raise
-        UsageError naming it (:func:`check_output_path`; for Gradescope results too)."""
-        return check_output_path(path, suffixes=suffixes, example=example)
 
     def write(self, out: Path | str) -> list[Path]:
         """Write the rows to ``out`` (.csv or .json) and, for CSV, the summary beside it
@@ -465,6 +452,83 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+# --------------------------------------------------------------------------- worker processes
+
+@contextmanager
+def pinned_workers(jobs: int):
+    """Yield ``jobs`` single-process executors for :func:`grade_batch` (None for one job: grade
+    in this process), each owning a share of the parts (:func:`split_parts`), and end them after.
+
+    The workers are forked where the platform can (they inherit the catalogue this process
+    loaded) and leave Ctrl-C to this process.  When the block ends normally the executors are
+    shut down; when it ends by an exception (Ctrl-C, SIGTERM made KeyboardInterrupt, a failure)
+    the queued work is dropped and the worker processes are ended at once, SIGTERM then SIGKILL
+    after ``_STOP_SECONDS``, not after their current chunk.  (On 24,600 answers one pool per job
+    is 1.8× one job with an empty store, where one shared pool, with every part prepared first
+    in the parent, was 1.5×.)
+    """
+    if jobs <= 1:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    executors = [ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_signals)
+                 for _ in range(jobs)]
+    stopped = False
+    try:
+        yield executors
+    except BaseException:
+        stopped = True
+        raise
+    finally:
+        with signals_held():
+            _stop_workers(executors, stopped)
+
+
+_STOP_SECONDS = 3.0     # a stopped batch's workers get this long to exit before they are killed
+
+
+def _worker_signals() -> None:
+    """Run first in each batch worker: Ctrl-C is the parent's (which stops the workers), and
+    SIGTERM ends the worker at once (not the parent's handler, inherited by fork)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop_workers(executors, stopped: bool) -> None:
+    """Shut the executors down; when the batch was ``stopped``, drop the queued work and end
+    the worker processes now (SIGTERM, then SIGKILL after _STOP_SECONDS), not after their
+    current chunk."""
+    import time
+
+    if not stopped:
+        for executor in executors:
+            executor.shutdown(cancel_futures=True)
+        return
+    processes = [process for executor in executors
+                 for process in tuple((getattr(executor, "_processes", None) or {}).values())]
+    managers = [getattr(executor, "_executor_manager_thread", None) for executor in executors]
+    for executor in executors:
+        executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + _STOP_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
+    for manager in managers:
+        if manager is not None:
+            manager.join(max(0.0, deadline - time.monotonic()))
 
 
 # --------------------------------------------------------------------------- the workers

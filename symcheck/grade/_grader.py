@@ -242,13 +242,17 @@ class Grader:
         else:
             answer = self._parse(text, part.symbols, definitions=answer_definitions(part), where=where,
                                  shape=context[1], aliases=dict(part.aliases) or None)
-        sizes = self._work_sizes.get(part.id)
-        if sizes is None:
-            sizes = self._work_sizes[part.id] = _work_sizes(part)
-        work = _check_work(answer, part, where, sizes)
+        work = _check_work(answer, part, where, self._sizes_of(part))
         if works is not None:
             works.append(work)
         return answer
+
+    def _sizes_of(self, part) -> dict[str, int]:
+        """The part's sizes at their largest drawn value (for :func:`_check_work`), once."""
+        sizes = self._work_sizes.get(part.id)
+        if sizes is None:
+            sizes = self._work_sizes[part.id] = _work_sizes(part)
+        return sizes
 
     def _grade_symbolic(self, part, prepared, text: str) -> GradeResult:
         from symcheck.grade._symbolic import judge_symbolic
@@ -329,10 +333,7 @@ class Grader:
                 shape=tuple(part.symbols[wrt]), aliases=dict(part.aliases) or None)
         try:
             body = context.parse(text[start:], where=part.id)
-            sizes = self._work_sizes.get(part.id)
-            if sizes is None:
-                sizes = self._work_sizes[part.id] = _work_sizes(part)
-            _check_work(body, part, part.id, sizes)
+            _check_work(body, part, part.id, self._sizes_of(part))
         except AnswerError as err:
             if err.column:   # the column in the whole text, not in the formula after the arrow
                 err = AnswerError(err.what, code=err.code, where=part.id, column=err.column + start,

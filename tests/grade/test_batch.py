@@ -308,12 +308,12 @@ def test_a_csv_pair_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
 ])
 def test_bad_output_paths_are_usage_errors_naming_the_path(tmp_path, monkeypatch, case, said):
     from symcheck.errors import UsageError
-    from symcheck.grade import BatchResult
+    from symcheck.grade import batch_output_paths
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "folder").mkdir()
     with pytest.raises(UsageError) as caught:
-        BatchResult.output_paths(case)
+        batch_output_paths(case)
     assert said in caught.value.what and (not case or caught.value.where == case)
     assert caught.value.fix and "--" not in str(caught.value)
     if not case.endswith((".txt", ".CSV")):
@@ -323,14 +323,14 @@ def test_bad_output_paths_are_usage_errors_naming_the_path(tmp_path, monkeypatch
 
 
 def test_good_output_paths_are_returned(tmp_path, monkeypatch):
-    from symcheck.grade import BatchResult
+    from symcheck.grade import batch_output_paths, check_output_path
 
     monkeypatch.chdir(tmp_path)
-    assert BatchResult.output_paths("g.csv") == [Path("g.csv"), Path("g-summary.csv")]
-    assert BatchResult.output_paths("out.json") == [Path("out.json")]
-    assert BatchResult.check_output_path("results.json", suffixes=(".json",)) == Path("results.json")
+    assert batch_output_paths("g.csv") == [Path("g.csv"), Path("g-summary.csv")]
+    assert batch_output_paths("out.json") == [Path("out.json")]
+    assert check_output_path("results.json", suffixes=(".json",)) == Path("results.json")
     (tmp_path / "g.csv").write_text("an old file is replaced\n")
-    assert BatchResult.output_paths("g.csv")[0] == Path("g.csv")
+    assert batch_output_paths("g.csv")[0] == Path("g.csv")
 
 
 def test_written_files_get_the_mode_of_any_new_file(tmp_path):
