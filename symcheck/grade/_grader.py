@@ -34,7 +34,6 @@ __all__ = ["Grader", "KeyJudgement", "grade_answer", "grade_submission", "judge_
 _LITERAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")   # ASCII digits only
 _NETWORK = "net221"
 # A second derivative written as the linear map: dX ↦ 2*dX, dX -> dX*(a*b.T + b*a.T), dX \mapsto ...
-_MAP_ARROWS = re.compile(r"↦|⟼|\|->|->|\\mapsto\b")
 _MAP_FORM = re.compile(r"\s*(?:d|\\mathrm\{d\}\s*)(?P<var>[A-Za-z][A-Za-z0-9_]*)\s*"
                        r"(?:↦|⟼|\|->|->|\\mapsto\b)\s*")
 
@@ -257,7 +256,7 @@ class Grader:
     def _grade_symbolic(self, part, prepared, text: str) -> GradeResult:
         from symcheck.grade._symbolic import judge_symbolic
 
-        form = _MAP_FORM.match(text) if part.ask.wrt and _MAP_ARROWS.search(text) else None
+        form = _MAP_FORM.match(text) if part.ask.wrt else None
         if form is not None:
             return self._grade_map(part, prepared, text, form)
         try:
@@ -285,8 +284,9 @@ class Grader:
         import mpmath   # (only exact expressions need it)
 
         value = answer.exact(EXACT_DIGITS)
-        if value != 0 and abs(int(mpmath.mag(value))) > _MAX_MAGNITUDE_BITS:
-            power = int(mpmath.mag(value) * mpmath.log10(2))
+        bits = int(mpmath.mag(value)) if value != 0 else 0
+        if abs(bits) > _MAX_MAGNITUDE_BITS:
+            power = int(bits * mpmath.log10(2))
             size = f"about 1e{power}" if abs(power) < 10 ** 9 else \
                 ("far smaller than 1e-1000000000" if power < 0 else "far larger than 1e1000000000")
             raise AnswerError(f"the value of {answer.plain()[:40]} is {size}, beyond "
